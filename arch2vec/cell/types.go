@@ -36,7 +36,10 @@ type HashLabel int8
 // entries at N and above are unused and zero.
 //
 // The zero value is not a valid cell. NB101 is a small comparable value
-// (it can be a map key and is copied freely).
+// (it can be a map key and is copied freely). Every constructor in this
+// package returns values that keep these invariants; [NB101.Prune] and
+// [NB101.Validate] report a hand-built value that breaks them, while the
+// other methods assume them (N above MaxVertices may panic).
 type NB101 struct {
 	N   int
 	Adj [MaxVertices]uint8

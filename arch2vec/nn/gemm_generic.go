@@ -1,0 +1,19 @@
+//go:build !amd64
+
+package nn
+
+func gemmSerial(m, n, k int, a []float32, sai, sap int, b []float32, ldb int, c []float32, ldc int, acc bool) {
+	gemmGeneric(m, n, k, a, sai, sap, b, ldb, c, ldc, acc)
+}
+
+func scaleShift(y, x []float32, rows, ld int, al, be []float32, relu bool) {
+	scaleShiftGeneric(y, x, rows, ld, al, be, relu)
+}
+
+func backSums(g, x, y []float32, rows, ld int, mean []float32, s, d []float64) bool { return false }
+
+func backDx(dx, g, x, y []float32, rows, ld int, mean, mg, kk, sc []float32, train bool) bool {
+	return false
+}
+
+func batchStats(x []float32, rows, ld int, mean, sq []float64) bool { return false }

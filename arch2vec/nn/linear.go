@@ -1,0 +1,148 @@
+package nn
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"unsafe"
+)
+
+// Linear is torch.nn.Linear: y = x·Wᵀ + b for every row of x, with W Out×In.
+type Linear struct {
+	In, Out int    // input and output widths
+	W, B    *Param // weight (Out×In) and bias (Out)
+
+	wt    []float32 // In×Out copy of W, refreshed when W differs from wsnap
+	wsnap []float32 // W as of the last transposition
+	x     []float32 // input of the last Forward (aliased, not copied)
+	rows  int
+	y     []float32 // rows×Out, owned
+	dx    []float32 // rows×In, owned
+}
+
+// NewLinear returns a layer with PyTorch's default initialisation: weight
+// and bias uniform in ±1/√In, drawn from rng (weight row-major, then bias).
+// The params are named prefix+"weight" and prefix+"bias".
+func NewLinear(prefix string, in, out int, rng *rand.Rand) *Linear {
+	l := &Linear{In: in, Out: out, W: NewParam(prefix+"weight", out, in), B: NewParam(prefix+"bias", out)}
+	bound := 1 / math.Sqrt(float64(in))
+	for _, p := range []*Param{l.W, l.B} {
+		for i := range p.Data {
+			p.Data[i] = float32((2*rng.Float64() - 1) * bound)
+		}
+	}
+	return l
+}
+
+// Params returns the weight and the bias.
+func (l *Linear) Params() []*Param { return []*Param{l.W, l.B} }
+
+// Forward computes y (rows×Out) from x (rows×In). The result is owned by the
+// layer and valid until the next Forward; x is retained for Backward and
+// must not change until then. It panics if x is too short.
+func (l *Linear) Forward(x []float32, rows int) []float32 {
+	checkLen("linear forward x", x, rows*l.In)
+	l.x, l.rows = x, rows
+	if !l.wtFresh() {
+		l.wt = grow(l.wt, l.In*l.Out)
+		transposeTo(l.wt, l.W.Data, l.Out, l.In)
+		l.wsnap = append(l.wsnap[:0], l.W.Data...)
+	}
+	l.y = grow(l.y, rows*l.Out)
+	for r := 0; r < rows; r++ {
+		copy(l.y[r*l.Out:(r+1)*l.Out], l.B.Data)
+	}
+	gemm(rows, l.Out, l.In, x, l.In, 1, l.wt, l.Out, l.y, l.Out, true)
+	return l.y
+}
+
+// Backward takes dy (rows×Out) for the last Forward, sets W.Grad and
+// B.Grad (overwriting them) and, when needDX, returns dx (rows×In, owned by
+// the layer); otherwise it returns nil.
+func (l *Linear) Backward(dy []float32, needDX bool) []float32 {
+	rows := l.rows
+	checkLen("linear backward dy", dy, rows*l.Out)
+	if len(l.W.Grad) != l.Out*l.In {
+		panic(fmt.Sprintf("nn: linear %s: grad length %d", l.W.Name, len(l.W.Grad)))
+	}
+	// dW (Out×In) = dyᵀ · x
+	gemm(l.Out, l.In, rows, dy, 1, l.Out, l.x, l.In, l.W.Grad, l.In, false)
+	ColSumTo(l.B.Grad, dy, rows, l.Out)
+	if !needDX {
+		return nil
+	}
+	l.dx = grow(l.dx, rows*l.In)
+	gemm(rows, l.In, l.Out, dy, l.Out, 1, l.W.Data, l.In, l.dx, l.In, false)
+	return l.dx
+}
+
+// zeros256 is a zero mean for the plain column sums of ColSumTo.
+var zeros256 [256]float32
+
+// ColSumTo sets dst[j] = Σ_r x[r*n+j] over rows rows, summing in float64.
+func ColSumTo(dst, x []float32, rows, n int) {
+	checkLen("colsum x", x, rows*n)
+	checkLen("colsum dst", dst, n)
+	if n <= 256 {
+		var s, d [256]float64
+		if backSums(x, x, nil, rows, n, zeros256[:n], s[:n], d[:n]) {
+			for j := range n {
+				dst[j] = float32(s[j])
+			}
+			return
+		}
+	}
+	var acc [256]float64
+	for j0 := 0; j0 < n; j0 += len(acc) {
+		w := min(len(acc), n-j0)
+		s := acc[:w]
+		clear(s)
+		for r := 0; r < rows; r++ {
+			xr := x[r*n+j0 : r*n+j0+w]
+			for j, v := range xr {
+				s[j] += float64(v)
+			}
+		}
+		for j, v := range s {
+			dst[j0+j] = float32(v)
+		}
+	}
+}
+
+// transposeTo sets dst (c×r) to the transpose of src (r×c). For c a
+// multiple of 8 it moves 8 columns at a time: one contiguous read per source
+// row, eight sequential write streams.
+func transposeTo(dst, src []float32, r, c int) {
+	j0 := 0
+	if r > 0 {
+		for ; j0+8 <= c; j0 += 8 {
+			d0, d1, d2, d3 := dst[j0*r:j0*r+r], dst[(j0+1)*r:(j0+1)*r+r], dst[(j0+2)*r:(j0+2)*r+r], dst[(j0+3)*r:(j0+3)*r+r]
+			d4, d5, d6, d7 := dst[(j0+4)*r:(j0+4)*r+r], dst[(j0+5)*r:(j0+5)*r+r], dst[(j0+6)*r:(j0+6)*r+r], dst[(j0+7)*r:(j0+7)*r+r]
+			for i := range d0 {
+				v := (*[8]float32)(src[i*c+j0:])
+				d0[i], d1[i], d2[i], d3[i] = v[0], v[1], v[2], v[3]
+				d4[i], d5[i], d6[i], d7[i] = v[4], v[5], v[6], v[7]
+			}
+		}
+	}
+	for j := j0; j < c; j++ {
+		for i := 0; i < r; i++ {
+			dst[j*r+i] = src[i*c+j]
+		}
+	}
+}
+
+// wtFresh reports whether wt is the transpose of the current W, by a
+// bytewise comparison with the snapshot taken at the last transposition
+// (memcmp speed; weights change only between steps, and callers may write
+// W.Data directly, so no version counter could be trusted).
+func (l *Linear) wtFresh() bool {
+	n := len(l.W.Data)
+	if len(l.wsnap) != n || n == 0 {
+		return false
+	}
+	a := unsafe.Slice((*byte)(unsafe.Pointer(&l.W.Data[0])), 4*n)
+	b := unsafe.Slice((*byte)(unsafe.Pointer(&l.wsnap[0])), 4*n)
+	return bytes.Equal(a, b)
+}

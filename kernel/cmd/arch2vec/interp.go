@@ -1,0 +1,32 @@
+package main
+
+import (
+	"github.com/arch2vec/arch2vec/kernel"
+	"github.com/arch2vec/arch2vec/kernel/magic"
+)
+
+// newInterpreter builds the interpreter every front end serves — the
+// Jupyter kernel and "arch2vec run" alike — so that a command behaves the
+// same everywhere. The arch2vec commands (kernel/commands) are registered
+// here.
+func newInterpreter() kernel.Interpreter {
+	return magic.NewMux(kernelInfo())
+}
+
+// kernelInfo describes the arch2vec language for kernel_info_reply and
+// notebook metadata.
+func kernelInfo() kernel.Info {
+	v := buildVersion()
+	return kernel.Info{
+		Implementation:        "arch2vec",
+		ImplementationVersion: v,
+		Banner:                "arch2vec " + v + " — neural architecture embeddings. Type %help for the commands.",
+		Language: kernel.LanguageInfo{
+			Name:          "arch2vec",
+			Version:       v,
+			MIMEType:      "text/x-arch2vec",
+			FileExtension: ".a2v",
+		},
+		HelpLinks: []kernel.HelpLink{{Text: "arch2vec", URL: "https://github.com/MSU-MLSys-Lab/arch2vec"}},
+	}
+}

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+
+	"github.com/arch2vec/arch2vec/kernel"
+	"github.com/arch2vec/arch2vec/kernel/wire"
+	"github.com/arch2vec/arch2vec/kernel/zmqtransport"
+)
+
+func init() {
+	register(subcommand{
+		name:    "kernel",
+		summary: "serve the Jupyter kernel (Jupyter starts it: kernel --connection-file FILE)",
+		run:     runKernel,
+	})
+}
+
+// runKernel is "arch2vec kernel --connection-file FILE": it binds the
+// sockets named in the connection file and serves the interpreter until a
+// shutdown_request, SIGTERM (main's ctx) or a transport failure. SIGINT
+// interrupts the running cell and never kills the kernel: jupyter_client
+// sends it to the whole process group, even before a shutdown_request.
+// Logs go to stderr, which Jupyter shows in its server log.
+func runKernel(ctx context.Context, args []string, _, stderr io.Writer) error {
+	fs := flag.NewFlagSet("kernel", flag.ContinueOnError)
+	connFile := fs.String("connection-file", "", "the Jupyter connection `FILE` ({connection_file} in kernel.json)")
+	verbose := fs.Bool("debug", false, "log protocol details")
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return err
+	}
+	if *connFile == "" {
+		return fmt.Errorf("%w: --connection-file is required", errUsage)
+	}
+	level := slog.LevelInfo
+	if *verbose {
+		level = slog.LevelDebug
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})).With("pid", os.Getpid())
+
+	info, err := wire.ReadConnectionFile(*connFile)
+	if err != nil {
+		return err
+	}
+	// The sockets outlive ctx (cancelled by SIGTERM) so that Close can
+	// flush the last IOPub messages.
+	tr, err := zmqtransport.Listen(context.WithoutCancel(ctx), info, zmqtransport.Options{Logger: logger})
+	if err != nil {
+		return err
+	}
+	k := kernel.New(newInterpreter(), tr, kernel.Options{Logger: logger})
+	bound := tr.ConnectionInfo()
+	logger.Info("arch2vec kernel: serving", "version", buildVersion(), "session", k.Session(),
+		"transport", bound.Transport, "ip", bound.IP, "shell", bound.ShellPort, "iopub", bound.IOPubPort)
+
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt)
+	defer signal.Stop(sigs)
+	go func() {
+		for range sigs {
+			logger.Info("arch2vec kernel: SIGINT, interrupting the running cell")
+			k.Interrupt()
+		}
+	}()
+
+	serveErr := k.Serve(ctx)
+	closeErr := tr.Close()
+	switch {
+	case serveErr == nil:
+		logger.Info("arch2vec kernel: shut down")
+	case ctx.Err() != nil && errors.Is(serveErr, ctx.Err()):
+		logger.Info("arch2vec kernel: terminated", "cause", context.Cause(ctx))
+		serveErr = nil
+	}
+	if serveErr != nil {
+		return fmt.Errorf("serve: %w", serveErr)
+	}
+	if closeErr != nil {
+		logger.Warn("arch2vec kernel: close transport", "err", closeErr)
+	}
+	return nil
+}
