@@ -5,15 +5,22 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/arch2vec/arch2vec/arch2vec/atomicfile"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 )
 
 // BinaryName is the file name of the kernel binary copied into the
-// kernelspec directory.
-const BinaryName = "arch2vec-kernel"
+// kernelspec directory (with ".exe" on Windows).
+var BinaryName = func() string {
+	if runtime.GOOS == "windows" {
+		return "arch2vec-kernel.exe"
+	}
+	return "arch2vec-kernel"
+}()
 
 // Options says what to install and where.
 type Options struct {
@@ -28,6 +35,11 @@ type Options struct {
 	Executable string
 	// Version is recorded in kernel.json's metadata (may be empty).
 	Version string
+	// InPlace makes argv[0] the absolute path of Executable itself
+	// instead of a copy beside kernel.json: for packages that install the
+	// binary on PATH, or a spec directory given to "jupyter kernelspec
+	// install" (which copies the directory but not what argv points to).
+	InPlace bool
 }
 
 // KernelSpec is the content of kernel.json (jupyter_client
@@ -74,31 +86,52 @@ func (k KernelSpec) Marshal() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// Install writes the kernelspec described by o, replacing an existing one
-// of the same name, and returns its directory. Every file is written
-// atomically (temporary file + rename), so a running kernel started from an
-// earlier install keeps working while its binary is replaced.
+// Install writes the kernelspec described by o into its scope's
+// kernels/NAME directory, replacing an existing one of the same name, and
+// returns that directory.
 func Install(o Options) (string, error) {
 	dir, err := SpecDir(o.Scope, o.Prefix, nameOrDefault(o.Name))
 	if err != nil {
 		return "", err
 	}
+	return dir, WriteSpec(dir, o)
+}
+
+// WriteSpec writes a complete kernelspec directory at dir (created if
+// needed): kernel.json, the logos and, unless o.InPlace, the binary copy.
+// o's scope and name are ignored. Install uses it; on its own it makes a
+// directory for "jupyter kernelspec install DIR" or a package. Every file
+// is written atomically (temporary file + rename), so a running kernel
+// started from an earlier install keeps working while its binary is
+// replaced.
+func WriteSpec(dir string, o Options) error {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return fmt.Errorf("install: %w", err)
+	}
 	src := o.Executable
 	if src == "" {
 		if src, err = os.Executable(); err != nil {
-			return "", fmt.Errorf("install: locate running binary: %w", err)
+			return fmt.Errorf("install: locate running binary: %w", err)
 		}
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", fmt.Errorf("install: %w", err)
+		return fmt.Errorf("install: %w", err)
 	}
 	bin := filepath.Join(dir, BinaryName)
-	if err := copyBinary(src, bin); err != nil {
-		return "", err
+	if o.InPlace {
+		if bin, err = filepath.Abs(src); err != nil {
+			return fmt.Errorf("install: binary: %w", err)
+		}
+		if _, err := os.Stat(bin); err != nil {
+			return fmt.Errorf("install: binary: %w", err)
+		}
+	} else if err := copyBinary(src, bin); err != nil {
+		return err
 	}
 	spec, err := NewKernelSpec(bin, o.DisplayName, o.Version).Marshal()
 	if err != nil {
-		return "", err
+		return err
 	}
 	files := []struct {
 		name string
@@ -110,11 +143,11 @@ func Install(o Options) (string, error) {
 		{"logo-svg.svg", LogoSVG()},
 	}
 	for _, f := range files {
-		if err := writeAtomic(filepath.Join(dir, f.name), f.data, 0o644); err != nil {
-			return "", err
+		if err := atomicfile.WriteBytes(filepath.Join(dir, f.name), 0o644, f.data); err != nil {
+			return err
 		}
 	}
-	return dir, nil
+	return nil
 }
 
 // Uninstall removes the kernelspec named o.Name in o's scope and returns the
@@ -159,37 +192,8 @@ func copyBinary(src, dst string) error {
 		return fmt.Errorf("install: binary: %w", err)
 	}
 	defer in.Close()
-	return writeAtomicFrom(dst, in, 0o755)
-}
-
-// writeAtomic writes data to path through a temporary file in the same
-// directory and a rename.
-func writeAtomic(path string, data []byte, mode os.FileMode) error {
-	return writeAtomicFrom(path, bytes.NewReader(data), mode)
-}
-
-func writeAtomicFrom(path string, r io.Reader, mode os.FileMode) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("install: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = io.Copy(tmp, r); err != nil {
-		return fmt.Errorf("install: write %s: %w", path, err)
-	}
-	if err = tmp.Chmod(mode); err != nil {
-		return fmt.Errorf("install: chmod %s: %w", path, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("install: write %s: %w", path, err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("install: %w", err)
-	}
-	return nil
+	return atomicfile.Write(dst, 0o755, func(w io.Writer) error {
+		_, err := io.Copy(w, in)
+		return err
+	})
 }

@@ -175,3 +175,37 @@ func TestJupyterKernelspecList(t *testing.T) {
 		t.Errorf("listed spec = %+v, want resource_dir %s", ks, dir)
 	}
 }
+
+// TestWriteSpecInPlace writes a spec directory whose argv[0] is the binary
+// itself, and installs it with "jupyter kernelspec install" when
+// available.
+func TestWriteSpecInPlace(t *testing.T) {
+	bin := fakeBinary(t, "x")
+	dir := filepath.Join(t.TempDir(), "spec")
+	if err := WriteSpec(dir, Options{Executable: bin, InPlace: true}); err != nil {
+		t.Fatal(err)
+	}
+	spec := readSpec(t, dir)
+	if argv := spec["argv"].([]any); argv[0] != bin {
+		t.Errorf("argv[0] = %v, want %s", argv[0], bin)
+	}
+	if _, err := os.Stat(filepath.Join(dir, BinaryName)); !os.IsNotExist(err) {
+		t.Errorf("in-place spec has a binary copy: %v", err)
+	}
+	if err := WriteSpec(t.TempDir(), Options{Executable: filepath.Join(t.TempDir(), "none"), InPlace: true}); err == nil {
+		t.Error("WriteSpec accepted a missing binary")
+	}
+
+	const jupyter = "/usr/bin/jupyter"
+	if exec.Command(jupyter, "kernelspec", "--version").Run() != nil {
+		return // the rest needs jupyter-client (checked by TestJupyterKernelspecList)
+	}
+	prefix := t.TempDir()
+	if out, err := exec.Command(jupyter, "kernelspec", "install", dir, "--prefix", prefix, "--name", "a2v-inplace").CombinedOutput(); err != nil {
+		t.Fatalf("jupyter kernelspec install: %v\n%s", err, out)
+	}
+	installed := filepath.Join(prefix, "share", "jupyter", "kernels", "a2v-inplace")
+	if got := readSpec(t, installed)["argv"].([]any)[0]; got != bin {
+		t.Errorf("installed argv[0] = %v", got)
+	}
+}

@@ -128,22 +128,30 @@ func (k *Kernel) executionCount() int {
 	return k.count
 }
 
-// errorContentOf maps err to the ename/evalue/traceback of an error reply:
-// an [Error] names itself; an interrupt or cancellation is
-// "KeyboardInterrupt"; anything else is "Error". The traceback is never
-// empty.
+// errorContentOf maps err to the content of an error reply; see
+// [ErrorContent].
 func errorContentOf(err error) errorReply {
-	e := errorReply{Status: "error", EName: "Error", EValue: err.Error()}
+	ename, evalue, tb := ErrorContent(err)
+	return errorReply{Status: "error", EName: ename, EValue: evalue, Traceback: tb}
+}
+
+// ErrorContent gives the ename, evalue and traceback with which err is
+// shown to the user: an [Error] names itself; an interrupt or cancellation
+// is "KeyboardInterrupt"; anything else is "Error". The traceback is never
+// empty. The kernel and the headless runner both use it, so a failing cell
+// reads the same in JupyterLab and in "arch2vec run".
+func ErrorContent(err error) (ename, evalue string, traceback []string) {
+	ename, evalue = "Error", err.Error()
 	var ke Error
 	switch {
 	case errors.As(err, &ke):
-		e.EName = ke.ErrorName()
-		e.Traceback = append([]string(nil), ke.Traceback()...)
+		ename = ke.ErrorName()
+		traceback = append([]string(nil), ke.Traceback()...)
 	case errors.Is(err, ErrInterrupted), errors.Is(err, context.Canceled):
-		e.EName = "KeyboardInterrupt"
+		ename = "KeyboardInterrupt"
 	}
-	if len(e.Traceback) == 0 {
-		e.Traceback = []string{e.EName + ": " + e.EValue}
+	if len(traceback) == 0 {
+		traceback = []string{ename + ": " + evalue}
 	}
-	return e
+	return ename, evalue, traceback
 }

@@ -3,38 +3,19 @@ package bench
 import (
 	"compress/gzip"
 	"encoding/json"
+	"github.com/arch2vec/arch2vec/arch2vec/internal/sharedtest"
 	"math"
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/arch2vec/arch2vec/arch2vec/cell"
 )
 
-// sharedPath returns the path of rel inside the shared data directory,
-// ../shared relative to the module root (the directory holding go.mod).
-// The test fails when the file is missing.
+// sharedPath returns the path of a file under the project's shared
+// directory; the test fails if it is missing.
 func sharedPath(t testing.TB, rel string) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", filepath.FromSlash(rel))
-	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("shared file missing: %v", err)
-	}
-	return p
+	return sharedtest.Path(t, rel)
 }
 
 // hashVector is one entry of shared/fixtures/nb101_hash_vectors.json.

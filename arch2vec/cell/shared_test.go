@@ -2,35 +2,16 @@ package cell
 
 import (
 	"encoding/json"
+	"github.com/arch2vec/arch2vec/arch2vec/internal/sharedtest"
 	"os"
-	"path/filepath"
 	"testing"
 )
 
 // sharedPath returns the path of a file under the project's shared
-// directory (../shared relative to the directory holding go.mod). The test
-// fails if the file is missing.
+// directory; the test fails if it is missing.
 func sharedPath(t testing.TB, rel string) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", rel)
-	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("shared file: %v", err)
-	}
-	return p
+	return sharedtest.Path(t, rel)
 }
 
 // readSharedJSON decodes a JSON file under the shared directory into v.

@@ -40,9 +40,10 @@ func newDataset(s Space, n int) *Dataset {
 		Adj: make([]float32, n*N*N), Ops: make([]float32, n*N*C)}
 }
 
-// NewDataset101 encodes NAS-Bench-101 cells with [cell.NB101.EncodeTo]. Each
-// cell must pass [cell.NB101.Validate]; the first that does not is named in
-// the error. Encoding runs on up to GOMAXPROCS goroutines; the result does
+// NewDataset101 encodes NAS-Bench-101 cells with [cell.NB101.EncodeTo], as
+// given (arch2vec's data.json holds pruned cells, as [cell.Enumerate101]
+// returns them; NewDataset101 does not prune). Each cell must pass
+// [cell.NB101.Validate]; the first that does not is named in the error. Encoding runs on up to GOMAXPROCS goroutines; the result does
 // not depend on their number.
 func NewDataset101(cells []cell.NB101) (*Dataset, error) {
 	d := newDataset(NASBench101, len(cells))

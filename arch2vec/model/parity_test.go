@@ -4,10 +4,10 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"fmt"
+	"github.com/arch2vec/arch2vec/arch2vec/internal/sharedtest"
 	"math"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -37,29 +37,9 @@ type parityFixture struct {
 	Cases []parityCase    `json:"cases"`
 }
 
-// repoFile returns the path of rel relative to the module root (the
-// directory holding go.mod above the test's working directory).
-func repoFile(t testing.TB, rel string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, rel)
-		}
-		up := filepath.Dir(dir)
-		if up == dir {
-			t.Fatalf("no go.mod above the test directory")
-		}
-		dir = up
-	}
-}
-
 func loadParity(t testing.TB) *parityFixture {
 	t.Helper()
-	f, err := os.Open(repoFile(t, "../shared/fixtures/arch2vec_parity.json.gz"))
+	f, err := os.Open(sharedtest.Path(t, "fixtures/arch2vec_parity.json.gz"))
 	if err != nil {
 		t.Fatalf("parity fixture: %v", err)
 	}

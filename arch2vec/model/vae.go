@@ -69,6 +69,7 @@ type VAE struct {
 	ownNoise                  []float32
 	loss64                    float64 // the last loss before rounding, for gradient checks
 	train, dropped, outsValid bool
+	lvValid                   bool // logvar holds the last pass's log σ
 }
 
 // NewVAE builds a model with PyTorch's default initialisation drawn from
@@ -130,9 +131,12 @@ func (m *VAE) NumParams() int { return nn.CountParams(m.params) }
 
 // Outputs returns μ and log σ (B×N×latent), the op reconstruction (B×N×C)
 // and the full adjacency reconstruction (B×N×N, before the triu mask) of the
-// last Step, Forward or Encode (which sets only μ and log σ; the others are
-// then nil). The slices are owned by m and valid until the next pass.
+// last Step or Forward, or only μ after Encode (the others are then nil).
+// The slices are owned by m and valid until the next pass.
 func (m *VAE) Outputs() (mu, logvar, opsRecon, adjRecon []float32) {
+	if !m.lvValid {
+		return m.mu, nil, nil, nil
+	}
 	if !m.outsValid {
 		return m.mu, m.logvar, nil, nil
 	}
@@ -174,16 +178,32 @@ func (m *VAE) Forward(b *Batch) (loss float32) {
 	return m.forward(b, false, nil, nil)
 }
 
+// encodeTile is the number of cells Encode runs through the network at a
+// time: 224 node rows, so that a layer's activations (112 KB) stay in the
+// core's L2 cache whatever the batch size.
+const encodeTile = 32
+
 // Encode writes the evaluation-mode per-node μ of b (B×N×latent) into mu.
-// It panics if mu is too short.
+// Any batch size works; large batches (hundreds of cells) amortise the
+// per-call costs best. The log σ head is not computed: after Encode,
+// Outputs returns μ and a nil log σ. It panics if mu is too short.
 func (m *VAE) Encode(b *Batch, mu []float32) {
 	b.check(m.cfg.InputDim)
-	if len(mu) < b.Rows()*m.cfg.LatentDim {
+	lat, n, c := m.cfg.LatentDim, b.N, b.C
+	if len(mu) < b.Rows()*lat {
 		panic("model: encode: mu too short")
 	}
-	m.encode(b, false)
-	copy(mu, m.mu)
-	m.outsValid = false
+	m.mu = growF(m.mu, b.Rows()*lat)
+	// Evaluation mode is row-wise except the per-graph aggregation, so
+	// tiles of whole graphs give bit-identical results to one big pass.
+	for g0 := 0; g0 < b.B; g0 += encodeTile {
+		g1 := min(g0+encodeTile, b.B)
+		t := Batch{B: g1 - g0, N: n, C: c, Adj: b.Adj[g0*n*n : g1*n*n], Ops: b.Ops[g0*n*c : g1*n*c]}
+		m.prepareTile(&t)
+		m.encodeTo(&t, false, g0 == 0, m.mu[g0*n*lat:g1*n*lat], nil)
+	}
+	copy(mu, m.mu[:b.Rows()*lat])
+	m.outsValid, m.lvValid = false, false
 }
 
 // DecodeTo decodes one latent matrix z (n nodes × latent) in evaluation mode

@@ -60,17 +60,22 @@ func BenchmarkStep(b *testing.B) { benchStep(b, true) }
 // 1..7).
 func BenchmarkStepEval(b *testing.B) { benchStep(b, false) }
 
-// BenchmarkEncode is the evaluation-mode per-node μ of 32 cells.
+// BenchmarkEncode is the evaluation-mode per-node μ of 32 cells, and of
+// larger batches as Embed and the metrics use them (one core).
 func BenchmarkEncode(b *testing.B) {
-	rng := rand.New(rand.NewPCG(1, 2))
-	m := NewVAE(VAEConfig{InputDim: 5}, rng)
-	bt := randomBatch(rng, 32)
-	mu := make([]float32, 32*7*16)
-	m.Encode(bt, mu)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		m.Encode(bt, mu)
+	for _, bs := range []int{32, 256, 1024} {
+		b.Run("B"+itoa(bs), func(b *testing.B) {
+			rng := rand.New(rand.NewPCG(1, 2))
+			m := NewVAE(VAEConfig{InputDim: 5}, rng)
+			bt := randomBatch(rng, bs)
+			mu := make([]float32, bs*7*16)
+			m.Encode(bt, mu)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				m.Encode(bt, mu)
+			}
+			b.ReportMetric(float64(bs*b.N)/b.Elapsed().Seconds(), "cells/s")
+		})
 	}
-	b.ReportMetric(float64(32*b.N)/b.Elapsed().Seconds(), "cells/s")
 }

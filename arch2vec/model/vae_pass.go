@@ -8,25 +8,19 @@ import (
 )
 
 // prepare sizes the pass buffers for b and builds the encoder adjacency
-// A + triu(A,1)ᵀ (utils.preprocessing method 4) and the loss target triu(A,1).
+// (see prepareTile) and the loss target triu(A,1).
 func (m *VAE) prepare(b *Batch) {
 	b.check(m.cfg.InputDim)
-	m.b, m.n, m.rows = b.B, b.N, b.Rows()
+	m.prepareTile(b)
 	n, rl := b.N, b.Rows()*m.cfg.LatentDim
-	m.asym = growF(m.asym, b.B*n*n)
 	m.adjTgt = growF(m.adjTgt, b.B*n*n)
 	for g := 0; g < b.B; g++ {
-		a := b.Adj[g*n*n : (g+1)*n*n]
-		s, t := m.asym[g*n*n:(g+1)*n*n], m.adjTgt[g*n*n:(g+1)*n*n]
+		a, t := b.Adj[g*n*n:(g+1)*n*n], m.adjTgt[g*n*n:(g+1)*n*n]
 		for i := 0; i < n; i++ {
 			for j := 0; j < n; j++ {
-				v := a[i*n+j]
-				s[i*n+j], t[i*n+j] = v, 0
-				if i > j {
-					s[i*n+j] += a[j*n+i]
-				}
+				t[i*n+j] = 0
 				if j > i {
-					t[i*n+j] = v
+					t[i*n+j] = a[i*n+j]
 				}
 			}
 		}
@@ -35,29 +29,65 @@ func (m *VAE) prepare(b *Batch) {
 	m.logvar = growF(m.logvar, rl)
 }
 
-// encode runs the GIN encoder and the μ / log σ heads.
+// prepareTile records the shape of b and builds the encoder adjacency
+// A + triu(A,1)ᵀ (utils.preprocessing method 4).
+func (m *VAE) prepareTile(b *Batch) {
+	m.b, m.n, m.rows = b.B, b.N, b.Rows()
+	n := b.N
+	m.asym = growF(m.asym, b.B*n*n)
+	for g := 0; g < b.B; g++ {
+		a, s := b.Adj[g*n*n:(g+1)*n*n], m.asym[g*n*n:(g+1)*n*n]
+		for i := 0; i < n; i++ {
+			for j := 0; j < n; j++ {
+				v := a[i*n+j]
+				if i > j {
+					v += a[j*n+i]
+				}
+				s[i*n+j] = v
+			}
+		}
+	}
+}
+
+// encode runs the GIN encoder and the μ / log σ heads into m.mu and
+// m.logvar.
 func (m *VAE) encode(b *Batch, train bool) {
 	m.prepare(b)
+	m.encodeTo(b, train, true, m.mu, m.logvar)
+}
+
+// encodeTo runs the GIN encoder on b (prepared) and writes the μ head into
+// mu and, when logvar is not nil, the log σ head into logvar. With fresh it
+// check false it trusts the layers' transposed weights (see
+// nn.Linear.ForwardFresh).
+func (m *VAE) encodeTo(b *Batch, train, check bool, mu, logvar []float32) {
 	m.train = train
 	x, rows := b.Ops, m.rows
+	fwd := (*nn.Linear).ForwardFresh
+	if check {
+		fwd = (*nn.Linear).Forward
+	}
 	for l := range m.layers {
 		L := &m.layers[l]
 		L.in = x
 		L.agg = growF(L.agg, rows*L.fin)
 		nn.GINAggregateTo(L.agg, x, m.asym, m.eps.Data[l], b.B, b.N, L.fin)
-		h := L.lin0.Forward(L.agg, rows)
+		h := fwd(L.lin0, L.agg, rows)
 		h = L.bn0.ForwardReLU(h, rows, train)
-		h = L.lin1.Forward(h, rows)
+		h = fwd(L.lin1, h, rows)
 		x = L.bn1.ForwardReLU(h, rows, train)
 	}
-	copy(m.mu, m.fc1.Forward(x, rows))
-	copy(m.logvar, m.fc2.Forward(x, rows))
+	copy(mu, fwd(m.fc1, x, rows))
+	if logvar != nil {
+		copy(logvar, fwd(m.fc2, x, rows))
+	}
 }
 
 // forward runs encoder, reparameterisation, decoder and loss
 // (VAEReconstructed_Loss, arch2vec.md §2.4).
 func (m *VAE) forward(b *Batch, train bool, noise []float32, rng *rand.Rand) float32 {
 	m.encode(b, train)
+	m.lvValid = true
 	lat, rows, n, c := m.cfg.LatentDim, m.rows, m.n, m.cfg.InputDim
 	rl := rows * lat
 	m.z = growF(m.z, rl)

@@ -190,33 +190,40 @@ func checkDirectional(t *testing.T, params []*nn.Param, grads [][]float32, loss 
 }
 
 // TestVAEAllocs requires a steady-state Step (train and eval), Encode and
-// Forward to allocate nothing.
+// Forward to allocate nothing, serially and with nn.SetParallel.
 func TestVAEAllocs(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	m := NewVAE(VAEConfig{InputDim: 5, Dropout: 0.3}, rng)
 	b := randomBatch(rng, 32)
 	mu := make([]float32, 32*7*16)
-	for _, tc := range []struct {
-		name string
-		f    func()
-	}{
-		{"train", func() { m.Step(b, true, rng) }},
-		{"eval", func() { m.Step(b, false, rng) }},
-		{"encode", func() { m.Encode(b, mu) }},
-		{"forward", func() { m.Forward(b) }},
-	} {
-		tc.f()
-		if n := testing.AllocsPerRun(10, tc.f); n != 0 {
-			t.Errorf("%s: %v allocations per run, want 0", tc.name, n)
+	defer nn.SetParallel(false)
+	for _, parallel := range []bool{false, true} {
+		nn.SetParallel(parallel)
+		for _, tc := range []struct {
+			name string
+			f    func()
+		}{
+			{"train", func() { m.Step(b, true, rng) }},
+			{"eval", func() { m.Step(b, false, rng) }},
+			{"encode", func() { m.Encode(b, mu) }},
+			{"forward", func() { m.Forward(b) }},
+		} {
+			tc.f()
+			if n := testing.AllocsPerRun(10, tc.f); n != 0 {
+				t.Errorf("%s (parallel %v): %v allocations per run, want 0", tc.name, parallel, n)
+			}
 		}
 	}
 }
 
-// TestDeterministicAcrossProcs runs the same training steps with GOMAXPROCS
-// 1 and 2 and requires bit-identical losses, gradients and weights.
+// TestDeterministicAcrossProcs runs the same training steps serially with
+// GOMAXPROCS 1, and with the two-way split (nn.SetParallel) with GOMAXPROCS
+// 1 and 2, and requires bit-identical losses, gradients and weights.
 func TestDeterministicAcrossProcs(t *testing.T) {
-	run := func(procs int) ([]float32, []float32) {
+	run := func(procs int, parallel bool) ([]float32, []float32) {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		nn.SetParallel(parallel)
+		defer nn.SetParallel(false)
 		rng := rand.New(rand.NewPCG(7, 8))
 		m := NewVAE(VAEConfig{InputDim: 5, Dropout: 0.3}, rng)
 		var losses []float32
@@ -236,16 +243,21 @@ func TestDeterministicAcrossProcs(t *testing.T) {
 		}
 		return losses, w
 	}
-	l1, w1 := run(1)
-	l2, w2 := run(2)
-	for i := range l1 {
-		if l1[i] != l2[i] {
-			t.Errorf("step %d: loss %v with 1 proc, %v with 2", i, l1[i], l2[i])
+	l1, w1 := run(1, false)
+	for _, c := range []struct {
+		procs    int
+		parallel bool
+	}{{1, true}, {2, true}, {2, false}} {
+		l2, w2 := run(c.procs, c.parallel)
+		for i := range l1 {
+			if l1[i] != l2[i] {
+				t.Errorf("procs %d parallel %v: step %d: loss %v, serial %v", c.procs, c.parallel, i, l2[i], l1[i])
+			}
 		}
-	}
-	for i := range w1 {
-		if w1[i] != w2[i] {
-			t.Fatalf("weights/gradients differ at %d: %v vs %v", i, w1[i], w2[i])
+		for i := range w1 {
+			if w1[i] != w2[i] {
+				t.Fatalf("procs %d parallel %v: weights/gradients differ at %d: %v vs %v", c.procs, c.parallel, i, w2[i], w1[i])
+			}
 		}
 	}
 }

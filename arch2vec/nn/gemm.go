@@ -40,19 +40,42 @@ func gemm(m, n, k int, a []float32, sai, sap int, b []float32, ldb int, c []floa
 		&job{m: m - h, n: n, k: k, a: a[h*sai:], sai: sai, sap: sap, b: b, ldb: ldb, c: c[h*ldc:], ldc: ldc, acc: acc})
 }
 
-// gemmGeneric is the portable kernel: one row of c at a time, as a sequence
-// of axpy updates in increasing p.
+// gemmGeneric is the portable kernel: four rows of c at a time (sharing
+// each load of b), each element a sequence of multiply-adds in increasing
+// p, as on the vector paths. Zeros of a are multiplied like any other
+// value (0·Inf and 0·NaN give NaN, as on the vector paths and in PyTorch).
 func gemmGeneric(m, n, k int, a []float32, sai, sap int, b []float32, ldb int, c []float32, ldc int, acc bool) {
-	for i := 0; i < m; i++ {
+	i := 0
+	for ; i+4 <= m; i += 4 {
+		c0 := c[i*ldc : i*ldc+n]
+		c1 := c[(i+1)*ldc : (i+1)*ldc+n]
+		c2 := c[(i+2)*ldc : (i+2)*ldc+n]
+		c3 := c[(i+3)*ldc : (i+3)*ldc+n]
+		if !acc {
+			clear(c0)
+			clear(c1)
+			clear(c2)
+			clear(c3)
+		}
+		for p := 0; p < k; p++ {
+			ap := i*sai + p*sap
+			a0, a1, a2, a3 := a[ap], a[ap+sai], a[ap+2*sai], a[ap+3*sai]
+			bp := b[p*ldb : p*ldb+n]
+			for j, bv := range bp {
+				c0[j] += a0 * bv
+				c1[j] += a1 * bv
+				c2[j] += a2 * bv
+				c3[j] += a3 * bv
+			}
+		}
+	}
+	for ; i < m; i++ {
 		ci := c[i*ldc : i*ldc+n]
 		if !acc {
 			clear(ci)
 		}
 		for p := 0; p < k; p++ {
 			av := a[i*sai+p*sap]
-			if av == 0 {
-				continue
-			}
 			bp := b[p*ldb : p*ldb+n]
 			for j, bv := range bp {
 				ci[j] += av * bv

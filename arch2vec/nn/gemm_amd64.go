@@ -39,57 +39,18 @@ var simd = func() int {
 	return level
 }()
 
-// useAVX512 selects the AVX-512 kernels and BatchNorm passes.
+// useAVX512 selects the AVX-512 kernels.
 var useAVX512 = simd == simdAVX512
 
-//go:noescape
-func kern8x32(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
+// detectedSIMD is the level found at start-up (after ARCH2VEC_SIMD).
+var detectedSIMD = simd
 
-//go:noescape
-func kern8x16(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
-
-//go:noescape
-func kern1x32(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
-
-//go:noescape
-func kern1x16(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
-
-//go:noescape
-func kern8x16m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, mask uint16)
-
-//go:noescape
-func kern1x16m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, mask uint16)
-
-//go:noescape
-func kern6x16avx2(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
-
-//go:noescape
-func kern1x16avx2(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
-
-//go:noescape
-func bnSums(gp, x, y *float32, rows, ld int, mean *float32, s, d *float64)
-
-//go:noescape
-func bnDx(dx, gp, x, y *float32, rows, w, ld int, mean, mg, kk, sc *float32, train bool)
-
-//go:noescape
-func bnStats(x *float32, rows, ld int, n float64, mean, sq *float64)
-
-//go:noescape
-func scaleShiftRows(y, x *float32, rows, w, ld int, al, be *float32, relu bool)
-
-// scaleShift sets y[r·ld+j] = x[r·ld+j]·al[j] + be[j] (ReLU'd when relu) for
-// r < rows, j < len(al).
-func scaleShift(y, x []float32, rows, ld int, al, be []float32, relu bool) {
-	w := len(al)
-	if !useAVX512 || w%16 != 0 || rows == 0 || w == 0 {
-		scaleShiftGeneric(y, x, rows, ld, al, be, relu)
-		return
-	}
-	_ = x[(rows-1)*ld+w-1]
-	_ = y[(rows-1)*ld+w-1]
-	_ = be[w-1]
-	scaleShiftRows(&y[0], &x[0], rows, w, ld, &al[0], &be[0], relu)
+// setSIMD switches every kernel choice to level (at most detectedSIMD), so
+// that tests can run each path in one process. Not safe while kernels run.
+func setSIMD(level int) {
+	simd = min(level, detectedSIMD)
+	useAVX512 = simd == simdAVX512
+	vecCols = vecColsFor(simd)
 }
 
 func cpuid(eax, ecx uint32) (a, b, c, d uint32)
@@ -103,18 +64,13 @@ type kernelSet struct {
 	masked   func(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, mask uint16)
 }
 
-var (
-	kernels8 = kernelSet{8, kern8x32, kern8x16, kern8x16m}
-	kernels1 = kernelSet{1, kern1x32, kern1x16, kern1x16m}
-)
-
-// gemmSerial runs the AVX-512 micro-kernels over 8×32, 8×16, 1×32 and 1×16
-// blocks of c, and the masked 16-wide kernels on the last n mod 16
-// columns. Bounds were checked by the callers; the kernels touch exactly
+// gemmSerial runs the AVX-512 micro-kernels over R×32 and R×16 blocks of c
+// (R = 8, and m mod 8 for the last rows), and the masked 16-wide kernels on
+// the last n mod 16 columns. Bounds were checked by the callers; the kernels touch exactly
 // the elements the portable code would (masked lanes are neither loaded
 // nor stored, and cannot fault).
 func gemmSerial(m, n, k int, a []float32, sai, sap int, b []float32, ldb int, c []float32, ldc int, acc bool) {
-	if simd == simdAVX2 && m > 0 && n >= 16 && k > 0 {
+	if simd == simdAVX2 && m > 0 && n > 0 && k > 0 {
 		gemmAVX2(m, n, k, a, sai, sap, b, ldb, c, ldc, acc)
 		return
 	}
@@ -131,10 +87,7 @@ func gemmSerial(m, n, k int, a []float32, sai, sap int, b []float32, ldb int, c 
 	mask := uint16(1)<<(n-n16) - 1
 	sai4, sap4, ldb4, ldc4 := 4*sai, 4*sap, 4*ldb, 4*ldc
 	for i := 0; i < m; {
-		ks := &kernels1
-		if i+8 <= m {
-			ks = &kernels8
-		}
+		ks := &kernels512[min(8, m-i)]
 		ai, ci := &a[i*sai], i*ldc
 		j := 0
 		for ; j+32 <= n16; j += 32 {
@@ -150,22 +103,26 @@ func gemmSerial(m, n, k int, a []float32, sai, sap int, b []float32, ldb int, c 
 	}
 }
 
-// gemmAVX2 is gemmSerial on AVX2 machines: 6×16 and 1×16 kernels, the
-// portable code on the last n mod 16 columns.
+// gemmAVX2 is gemmSerial on AVX2 machines: R×16 kernels (R = 6, and m mod 6
+// for the last rows), and masked R×16 kernels (R ≤ 4) on the last n mod 16
+// columns. Every element is the same FMA chain as on the AVX-512 path.
 func gemmAVX2(m, n, k int, a []float32, sai, sap int, b []float32, ldb int, c []float32, ldc int, acc bool) {
 	_ = a[(m-1)*sai+(k-1)*sap]
 	_ = b[(k-1)*ldb+n-1]
 	_ = c[(m-1)*ldc+n-1]
 	n16 := n &^ 15
-	if n16 < n {
-		gemmGeneric(m, n-n16, k, a, sai, sap, b[n16:], ldb, c[n16:], ldc, acc)
-	}
 	sai4, sap4, ldb4, ldc4 := 4*sai, 4*sap, 4*ldb, 4*ldc
-	for i := 0; i < m; {
-		kern, rows := kern1x16avx2, 1
-		if i+6 <= m {
-			kern, rows = kern6x16avx2, 6
+	if n16 < n {
+		mask := &avx2Masks[16-(n-n16)]
+		for i := 0; i < m; {
+			rows := min(4, m-i)
+			kernelsAVX2m[rows](k, &a[i*sai], sai4, sap4, &b[n16], ldb4, &c[i*ldc+n16], ldc4, acc, mask)
+			i += rows
 		}
+	}
+	for i := 0; i < m; {
+		rows := min(6, m-i)
+		kern := kernelsAVX2[rows]
 		for j := 0; j < n16; j += 16 {
 			kern(k, &a[i*sai], sai4, sap4, &b[j], ldb4, &c[i*ldc+j], ldc4, acc)
 		}
@@ -173,60 +130,11 @@ func gemmAVX2(m, n, k int, a []float32, sai, sap int, b []float32, ldb int, c []
 	}
 }
 
-// backSums sets s[j] = Σ_r g'[r,j] and d[j] = Σ_r g'[r,j]·(x[r,j]−mean[j])
-// for j < len(s) (see bnSums; y nil means no ReLU mask). It reports false,
-// doing nothing, when the vector path does not apply.
-func backSums(g, x, y []float32, rows, ld int, mean []float32, s, d []float64) bool {
-	w := len(s)
-	if !useAVX512 || w%16 != 0 || rows == 0 || w == 0 {
-		return false
+// avx2Masks[16−w:] is the lane mask of a w-column block (w < 16) for the
+// masked AVX2 kernels: w lanes of −1, then zeros.
+var avx2Masks = func() (t [32]int32) {
+	for i := range 16 {
+		t[i] = -1
 	}
-	last := (rows-1)*ld + w - 1
-	_, _, _, _ = g[last], x[last], mean[w-1], d[w-1]
-	var yp *float32
-	if y != nil {
-		_ = y[last]
-		yp = &y[0]
-	}
-	for j := 0; j < w; j += 16 {
-		if y != nil {
-			yp = &y[j]
-		}
-		bnSums(&g[j], &x[j], yp, rows, ld, &mean[j], &s[j], &d[j])
-	}
-	return true
-}
-
-// backDx is the vector path of the BatchNorm input gradient (see bnDx); it
-// reports false, doing nothing, when it does not apply.
-func backDx(dx, g, x, y []float32, rows, ld int, mean, mg, kk, sc []float32, train bool) bool {
-	w := len(sc)
-	if !useAVX512 || w%16 != 0 || rows == 0 || w == 0 {
-		return false
-	}
-	last := (rows-1)*ld + w - 1
-	_, _, _, _ = dx[last], g[last], x[last], mean[w-1]
-	_, _ = mg[w-1], kk[w-1]
-	var yp *float32
-	if y != nil {
-		_ = y[last]
-		yp = &y[0]
-	}
-	bnDx(&dx[0], &g[0], &x[0], yp, rows, w, ld, &mean[0], &mg[0], &kk[0], &sc[0], train)
-	return true
-}
-
-// batchStats sets mean[j] and sq[j] = Σ_r (x[r,j]−mean[j])² for
-// j < len(mean) (see bnStats); it reports false, doing nothing, when the
-// vector path does not apply.
-func batchStats(x []float32, rows, ld int, mean, sq []float64) bool {
-	w := len(mean)
-	if !useAVX512 || w%16 != 0 || rows == 0 || w == 0 {
-		return false
-	}
-	_, _ = x[(rows-1)*ld+w-1], sq[w-1]
-	for j := 0; j < w; j += 16 {
-		bnStats(&x[j], rows, ld, float64(rows), &mean[j], &sq[j])
-	}
-	return true
-}
+	return t
+}()

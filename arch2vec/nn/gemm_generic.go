@@ -17,3 +17,9 @@ func backDx(dx, g, x, y []float32, rows, ld int, mean, mg, kk, sc []float32, tra
 }
 
 func batchStats(x []float32, rows, ld int, mean, sq []float64) bool { return false }
+
+func scaleTo(dst, x []float32, s float32) {
+	for i, v := range x {
+		dst[i] = s * v
+	}
+}

@@ -19,6 +19,8 @@ func randSlice(rng *rand.Rand, n int) []float32 {
 // portable tail columns, strided and transposed A, accumulate) against a
 // float64 reference, and that the parallel split does not change a bit.
 func TestGemm(t *testing.T) {
+	SetParallel(true)
+	defer SetParallel(false)
 	rng := rand.New(rand.NewPCG(3, 4))
 	for _, sz := range [][3]int{{1, 1, 1}, {3, 5, 7}, {8, 16, 4}, {9, 33, 17}, {17, 48, 0}, {224, 128, 128}, {128, 128, 224}, {224, 16, 128}, {23, 133, 5}, {64, 5, 224}} {
 		m, n, k := sz[0], sz[1], sz[2]

@@ -12,10 +12,7 @@ func GINAggregateTo(dst, x, adj []float32, eps float32, b, n, f int) {
 	checkLen("gin x", x, b*n*f)
 	checkLen("gin dst", dst, b*n*f)
 	checkLen("gin adj", adj, b*n*n)
-	s := 1 + eps
-	for i, v := range x[:b*n*f] {
-		dst[i] = s * v
-	}
+	scaleTo(dst, x[:b*n*f], 1+eps)
 	for g := 0; g < b; g++ {
 		gemmSerial(n, f, n, adj[g*n*n:], n, 1, x[g*n*f:], f, dst[g*n*f:], f, true)
 	}
@@ -26,21 +23,34 @@ func GINAggregateTo(dst, x, adj []float32, eps float32, b, n, f int) {
 func GINAggregateBackward(dx, dagg, x, adj []float32, eps float32, b, n, f int) float32 {
 	checkLen("gin dagg", dagg, b*n*f)
 	checkLen("gin x", x, b*n*f)
-	var de float64
-	for i, g := range dagg[:b*n*f] {
-		de += float64(g) * float64(x[i])
-	}
+	de := dotF64(dagg[:b*n*f], x, b*n, f)
 	if dx == nil {
 		return float32(de)
 	}
 	checkLen("gin dx", dx, b*n*f)
 	checkLen("gin adj", adj, b*n*n)
-	s := 1 + eps
-	for i, v := range dagg[:b*n*f] {
-		dx[i] = s * v
-	}
+	scaleTo(dx, dagg[:b*n*f], 1+eps)
 	for g := 0; g < b; g++ {
 		gemmSerial(n, f, n, adj[g*n*n:], 1, n, dagg[g*n*f:], f, dx[g*n*f:], f, true)
 	}
 	return float32(de)
+}
+
+// dotF64 returns Σ a⊙x over rows×f elements in float64: per column on the
+// vector path (then the columns in order), element by element otherwise.
+func dotF64(a, x []float32, rows, f int) float64 {
+	var de float64
+	if f <= 256 {
+		var s, d [256]float64
+		if backSums(a, x, nil, rows, f, zeros256[:f], s[:f], d[:f]) {
+			for _, v := range d[:f] {
+				de += v
+			}
+			return de
+		}
+	}
+	for i, g := range a[:rows*f] {
+		de += float64(g) * float64(x[i])
+	}
+	return de
 }

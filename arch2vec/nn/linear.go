@@ -42,13 +42,31 @@ func (l *Linear) Params() []*Param { return []*Param{l.W, l.B} }
 // layer and valid until the next Forward; x is retained for Backward and
 // must not change until then. It panics if x is too short.
 func (l *Linear) Forward(x []float32, rows int) []float32 {
-	checkLen("linear forward x", x, rows*l.In)
-	l.x, l.rows = x, rows
+	l.Refresh()
+	return l.ForwardFresh(x, rows)
+}
+
+// Refresh brings the layer's transposed copy of W up to date (a bytewise
+// comparison of W with the snapshot of the last transposition, 64 KB for
+// a 128×128 layer). Forward calls it; call it yourself before a series of
+// ForwardFresh calls.
+func (l *Linear) Refresh() {
 	if !l.wtFresh() {
 		l.wt = grow(l.wt, l.In*l.Out)
 		transposeTo(l.wt, l.W.Data, l.Out, l.In)
 		l.wsnap = append(l.wsnap[:0], l.W.Data...)
 	}
+}
+
+// ForwardFresh is Forward without the check that W changed: the caller
+// promises that W.Data has not been written since the last Forward or
+// Refresh (as within one evaluation pass over many tiles of a batch).
+func (l *Linear) ForwardFresh(x []float32, rows int) []float32 {
+	checkLen("linear forward x", x, rows*l.In)
+	if len(l.wt) != l.In*l.Out {
+		l.Refresh()
+	}
+	l.x, l.rows = x, rows
 	l.y = grow(l.y, rows*l.Out)
 	for r := 0; r < rows; r++ {
 		copy(l.y[r*l.Out:(r+1)*l.Out], l.B.Data)

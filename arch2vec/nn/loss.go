@@ -12,6 +12,9 @@ func BCESum(p, y []float32) float64 {
 	checkLen("bce y", y, len(p))
 	var s float64
 	for i, pv := range p {
+		if pv == y[i] && (pv == 0 || pv == 1) {
+			continue // an exact hit adds exactly ±0: skip the logarithms
+		}
 		yv := float64(y[i])
 		lp := math.Max(math.Log(float64(pv)), -100)
 		lq := math.Max(math.Log1p(-float64(pv)), -100)

@@ -5,9 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/arch2vec/arch2vec/arch2vec/atomicfile"
 	"io"
-	"os"
-	"path/filepath"
 	"strconv"
 
 	"github.com/arch2vec/arch2vec/kernel/magic"
@@ -48,7 +47,7 @@ func (w *Workspace) runExport(ctx context.Context, call *magic.Call) error {
 	if call.String("format") == "json" {
 		write = writeJSON
 	}
-	if err := writeAtomic(path, func(f io.Writer) error { return write(f, st.emb) }); err != nil {
+	if err := atomicfile.Write(path, 0o644, func(f io.Writer) error { return write(f, st.emb) }); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
 	return call.Printf("wrote %d embeddings of dimension %d to %s\n", st.emb.cells.len(), st.emb.dim, path)
@@ -100,29 +99,4 @@ func writeJSON(w io.Writer, e *embedding) error {
 		rows[i] = row{i, cs.id[i], cs.name(i), num(cs.valid[i]), num(cs.test[i]), e.z[i*e.dim : (i+1)*e.dim]}
 	}
 	return json.NewEncoder(w).Encode(map[string]any{"space": cs.space.String(), "dim": e.dim, "cells": rows})
-}
-
-// writeAtomic writes a file through a temporary file in the same directory,
-// synced and renamed over path, so that path is never left half-written.
-func writeAtomic(path string, write func(io.Writer) error) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if err = write(f); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }

@@ -16,10 +16,10 @@ import (
 // Starter starts a kernel serving [Interp] with opts over some transport
 // and returns the client end and a channel that receives Serve's result.
 // It registers its own cleanup with t.
-type Starter func(t *testing.T, opts kernel.Options) (conn Conn, served <-chan error)
+type Starter func(t testing.TB, opts kernel.Options) (conn Conn, served <-chan error)
 
 // StartMemory is the Starter for the in-memory [Transport].
-func StartMemory(t *testing.T, opts kernel.Options) (Conn, <-chan error) {
+func StartMemory(t testing.TB, opts kernel.Options) (Conn, <-chan error) {
 	tr := NewTransport([]byte("kerneltest-key"), opts.Logger)
 	k := kernel.New(Interp{}, tr, opts)
 	ctx, cancel := context.WithCancel(context.Background())

@@ -34,6 +34,10 @@ func wait(ctx context.Context, t *testing.T, c *Client, req *wire.Message) *Exch
 func testInterrupt(ctx context.Context, t *testing.T, c *Client, _ <-chan error) {
 	req := start(t, c, "echo start\nsleep 30s", nil)
 	time.Sleep(100 * time.Millisecond)
+	// Control is served while the cell runs (the notebook's nudge).
+	if got := mustDo(ctx, t, c, kernel.Control, wire.KernelInfoRequest, map[string]any{}).Content(); got["status"] != "ok" {
+		t.Errorf("kernel_info on control while busy: %v", got)
+	}
 	t0 := time.Now()
 	ex := mustDo(ctx, t, c, kernel.Control, wire.InterruptRequest, map[string]any{})
 	if ex.Content()["status"] != "ok" {

@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/arch2vec/arch2vec/arch2vec/atomicfile"
 	"os"
-	"path/filepath"
 	"regexp"
 )
 
@@ -344,32 +344,13 @@ func rawOrEmpty(raw json.RawMessage) json.RawMessage {
 
 // WriteFile writes nb to path atomically (temporary file and rename), so
 // a failing run never leaves a truncated notebook.
-func WriteFile(path string, nb *Notebook) (err error) {
+func WriteFile(path string, nb *Notebook) error {
 	data, err := nb.Marshal()
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("nbrun: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(data); err != nil {
+	if err := atomicfile.WriteBytes(path, 0o644, data); err != nil {
 		return fmt.Errorf("nbrun: write %s: %w", path, err)
-	}
-	if err = tmp.Chmod(0o644); err != nil {
-		return fmt.Errorf("nbrun: write %s: %w", path, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("nbrun: write %s: %w", path, err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("nbrun: %w", err)
 	}
 	return nil
 }
@@ -408,4 +389,17 @@ func marshalRaw(v any) (json.RawMessage, error) {
 		return nil, err
 	}
 	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
+
+// KernelSpec returns metadata.kernelspec's name and language, empty when
+// the notebook does not say.
+func (nb *Notebook) KernelSpec() (name, language string) {
+	var md struct {
+		KernelSpec struct {
+			Name     string `json:"name"`
+			Language string `json:"language"`
+		} `json:"kernelspec"`
+	}
+	json.Unmarshal(nb.Metadata, &md) // a malformed kernelspec just says nothing
+	return md.KernelSpec.Name, md.KernelSpec.Language
 }

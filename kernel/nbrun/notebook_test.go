@@ -20,7 +20,7 @@ const minimal = `{
     {"output_type": "stream", "name": "stdout", "text": ["hi\n", "there\n"]},
     {"output_type": "display_data", "data": {"text/plain": ["a\n", "b"], "application/json": {"k": [1, 2]}, "image/png": "iVBO"}, "metadata": {}},
     {"output_type": "execute_result", "execution_count": 3, "data": {"text/plain": "42"}, "metadata": {}},
-    {"output_type": "error", "ename": "E", "evalue": "v", "traceback": ["E: v"]}
+    {"output_type": "error", "ename": "E", "evalue": "v", "traceback": ["E: v"], "x_output_extra": true}
    ]},
   {"cell_type": "raw", "id": "r1", "metadata": {"format": "text/x"}, "source": "raw é"}
  ],
@@ -48,6 +48,9 @@ func TestParseMinimal(t *testing.T) {
 	if c.Outputs[0].Text != "hi\nthere\n" || c.Outputs[1].Data["text/plain"] != "a\nb" {
 		t.Errorf("multiline values not joined: %+v %+v", c.Outputs[0], c.Outputs[1])
 	}
+	if name, lang := nb.KernelSpec(); name != "arch2vec" || lang != "arch2vec" {
+		t.Errorf("KernelSpec() = %q, %q", name, lang)
+	}
 	if id, ok := nb.Cells[2].ID(); !ok || id != "r1" {
 		t.Errorf("ID() = %q, %v", id, ok)
 	}
@@ -67,7 +70,7 @@ func TestRoundTrip(t *testing.T) {
 	for _, want := range []string{
 		`"source": [` + "\n" + `    "# Title\n",`, // list source kept as a list
 		`"source": "%echo hi\n%echo <b>&</b>"`,    // string source kept, no HTML escaping
-		`"x_unknown_top": [`, `"attachments": {}`, `"raw é"`, `"image/png": "iVBO"`,
+		`"x_unknown_top": [`, `"attachments": {}`, `"x_output_extra": true`, `"raw é"`, `"image/png": "iVBO"`,
 		`"text/plain": [` + "\n" + `       "a\n",`,
 	} {
 		if !strings.Contains(string(out), want) {

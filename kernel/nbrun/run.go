@@ -191,26 +191,15 @@ func (p panicError) Traceback() []string {
 	return append([]string{p.Error()}, strings.Split(strings.TrimSpace(p.stack), "\n")...)
 }
 
-// errorFields gives an error's ename, evalue and traceback, following the
-// rules of kernel.Error (see kernel/errors.go): a timeout is
-// "CellTimeoutError", an interrupt "KeyboardInterrupt".
+// errorFields gives an error's ename, evalue and traceback by the kernel's
+// rule ([kernel.ErrorContent]), with one addition of the runner's own: a
+// cell that ran out of time is "CellTimeoutError", as in nbclient.
 func errorFields(err error) (ename, evalue string, tb []string) {
-	var ke kernel.Error
-	switch {
-	case errors.Is(err, ErrCellTimeout):
-		ename = "CellTimeoutError"
-	case errors.As(err, &ke):
-		ename, tb = ke.ErrorName(), ke.Traceback()
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded), errors.Is(err, kernel.ErrInterrupted):
-		ename = "KeyboardInterrupt"
-	default:
-		ename = "Error"
+	if errors.Is(err, ErrCellTimeout) {
+		evalue = err.Error()
+		return "CellTimeoutError", evalue, []string{"CellTimeoutError: " + evalue}
 	}
-	evalue = err.Error()
-	if len(tb) == 0 {
-		tb = []string{ename + ": " + evalue}
-	}
-	return ename, evalue, tb
+	return kernel.ErrorContent(err)
 }
 
 // headline is the first line of a cell, shortened for a progress line.

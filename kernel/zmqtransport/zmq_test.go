@@ -62,7 +62,7 @@ func startKernel(t testing.TB, info *wire.ConnectionInfo, opts kernel.Options) *
 
 // TestConformanceZMQ runs the shared conformance table over tcp loopback.
 func TestConformanceZMQ(t *testing.T) {
-	kerneltest.RunConformance(t, func(t *testing.T, opts kernel.Options) (kerneltest.Conn, <-chan error) {
+	kerneltest.RunConformance(t, func(t testing.TB, opts kernel.Options) (kerneltest.Conn, <-chan error) {
 		r := startKernel(t, loopback(), opts)
 		return r.client, r.served
 	})

@@ -5,9 +5,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/arch2vec/arch2vec/arch2vec/atomicfile"
 	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/arch2vec/arch2vec/arch2vec/bench"
 	"github.com/arch2vec/arch2vec/arch2vec/cell"
@@ -98,36 +98,15 @@ func cellsEnumerate(ctx context.Context, args []string, stdout, stderr io.Writer
 		_, _, err := write(stdout)
 		return err
 	}
-	n, known, err := writeFileAtomic(*out, write)
-	if err != nil {
+	var n, known int
+	if err := atomicfile.Write(*out, 0o644, func(w io.Writer) (err error) {
+		n, known, err = write(w)
+		return err
+	}); err != nil {
 		return err
 	}
 	fmt.Fprintf(stderr, "wrote %d %s cells (%d with accuracies) to %s\n", n, space, known, *out)
 	return nil
-}
-
-// writeFileAtomic writes path through a temporary file in the same
-// directory, renamed into place only when write succeeds.
-func writeFileAtomic(path string, write func(io.Writer) (int, int, error)) (int, int, error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return 0, 0, err
-	}
-	n, known, err := write(f)
-	if err == nil {
-		err = f.Chmod(0o644)
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return 0, 0, err
-	}
-	return n, known, nil
 }
 
 // checkEvery is how many cells the writers write between context checks.

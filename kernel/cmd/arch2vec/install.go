@@ -78,6 +78,8 @@ func runInstall(_ context.Context, args []string, stdout, stderr io.Writer) erro
 	var sf scopeFlags
 	sf.register(fs)
 	display := fs.String("display-name", "arch2vec", "`NAME` shown in Jupyter's launcher")
+	specDir := fs.String("dir", "", "only write a kernelspec directory `DIR` whose argv[0] is this binary's path "+
+		"(for \"jupyter kernelspec install DIR\" or packaging)")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
@@ -86,6 +88,17 @@ func runInstall(_ context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	o.DisplayName, o.Version = *display, buildVersion()
+	if *specDir != "" {
+		if sf.user || sf.sysPrefix || sf.prefix != "" {
+			return fmt.Errorf("%w: --dir excludes --user, --sys-prefix and --prefix", errUsage)
+		}
+		o.InPlace = true
+		if err := install.WriteSpec(*specDir, o); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Wrote kernelspec directory %s\n", *specDir)
+		return nil
+	}
 	dir, err := install.Install(o)
 	if err != nil {
 		return err

@@ -53,6 +53,14 @@ func TestInstallUninstallSubcommands(t *testing.T) {
 		t.Error(err)
 	}
 
+	specDir := filepath.Join(t.TempDir(), "spec")
+	if code, _, stderr := runMain(t, "install", "--dir", specDir); code != 0 {
+		t.Fatalf("install --dir: exit %d: %s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(specDir, "kernel.json")); err != nil {
+		t.Error(err)
+	}
+
 	if code, _, stderr := runMain(t, "uninstall", "--name", "a2v-cli-test"); code != 0 {
 		t.Fatalf("uninstall: exit %d: %s", code, stderr)
 	}
@@ -71,6 +79,7 @@ func TestInstallUsageErrors(t *testing.T) {
 	}{
 		{"two scopes", []string{"install", "--user", "--sys-prefix"}, 2, "only one of"},
 		{"positional", []string{"install", "extra"}, 2, `unexpected argument "extra"`},
+		{"dir and scope", []string{"install", "--dir", "d", "--user"}, 2, "--dir excludes"},
 		{"bad name", []string{"install", "--name", "a b"}, 1, "invalid kernel name"},
 		{"uninstall missing", []string{"uninstall", "--name", "absent"}, 1, "no kernelspec"},
 		{"uninstall bad flag", []string{"uninstall", "--display-name", "x"}, 2, "flag provided but not defined"},

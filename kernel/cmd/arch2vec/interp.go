@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/arch2vec/arch2vec/kernel"
+	"github.com/arch2vec/arch2vec/kernel/commands"
 	"github.com/arch2vec/arch2vec/kernel/magic"
 )
 
@@ -10,7 +11,9 @@ import (
 // same everywhere. The arch2vec commands (kernel/commands) are registered
 // here.
 func newInterpreter() kernel.Interpreter {
-	return magic.NewMux(kernelInfo())
+	mux := magic.NewMux(kernelInfo())
+	commands.Register(mux)
+	return mux
 }
 
 // kernelInfo describes the arch2vec language for kernel_info_reply and

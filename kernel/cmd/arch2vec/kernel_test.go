@@ -168,6 +168,15 @@ func TestKernelSubcommand(t *testing.T) {
 		if reply, out := kp.execute(t, "%echo hello, world"); reply["status"] != "ok" || out != "hello, world\n" {
 			t.Fatalf("echo: reply %v, stdout %q", reply, out)
 		}
+		// SIGINT while idle (jupyter_client sends one before every
+		// shutdown_request) must not kill the kernel either.
+		if err := kp.cmd.Process.Signal(syscall.SIGINT); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(100 * time.Millisecond)
+		if reply, _ := kp.execute(t, "%echo idle SIGINT survived"); reply["status"] != "ok" {
+			t.Fatalf("after an idle SIGINT: reply %v", reply)
+		}
 		req, err := kp.client.Start(kernel.Shell, wire.ExecuteRequest, kerneltest.ExecuteContent("%sleep 30", nil))
 		if err != nil {
 			t.Fatal(err)

@@ -48,6 +48,10 @@ func runNotebook(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
+	if name, lang := nb.KernelSpec(); lang != "" && lang != "arch2vec" {
+		fmt.Fprintf(stderr, "arch2vec run: warning: %s is a %s notebook (kernel %q); running its cells as arch2vec commands\n",
+			pos[0], lang, name)
+	}
 	outPath := *out
 	if outPath != "" {
 		if outPath, err = filepath.Abs(outPath); err != nil {

@@ -159,6 +159,22 @@ func writeNotebook(t *testing.T, path string, sources ...string) {
 	}
 }
 
+func TestRunWarnsAboutOtherLanguages(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "py.ipynb")
+	nb := `{"nbformat": 4, "nbformat_minor": 4, "cells": [],
+		"metadata": {"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}}}`
+	if err := os.WriteFile(p, []byte(nb), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runMain(t, "run", p)
+	if code != 0 || !strings.Contains(stderr, `is a python notebook (kernel "python3")`) {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+	if code, _, stderr := runMain(t, "run", "testdata/all_outputs.ipynb"); code != 0 || strings.Contains(stderr, "warning:") {
+		t.Errorf("arch2vec notebook: exit %d, stderr %q", code, stderr)
+	}
+}
+
 func TestRunUsageErrors(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.ipynb")

@@ -4,7 +4,7 @@ Runs jupyter_kernel_test (Debian's python3-jupyter-kernel-test) against the
 kernelspec named by $ARCH2VEC_KERNEL_NAME (default "arch2vec"), plus
 arch2vec-specific tests for what jupyter_kernel_test does not cover:
 interrupts (message and SIGINT), update_display_data, stop_on_error aborts,
-kernel_info on the control channel and completion metadata.
+kernel_info on the control channel, completion metadata and the ipc transport.
 
 Run it through the Go test (kernel/cmd/arch2vec/conformance_test.go), which
 builds the binary and installs the kernelspec into a temporary
@@ -16,9 +16,12 @@ JUPYTER_DATA_DIR, or by hand:
 
 import os
 import signal
+import tempfile
 import time
 import unittest
 from queue import Empty
+
+from jupyter_client.manager import KernelManager
 
 import jupyter_kernel_test
 from jupyter_kernel_test.msgspec_v5 import validate_message
@@ -41,6 +44,10 @@ class Arch2vecKernelTests(jupyter_kernel_test.KernelTests):
         {"text": "%lsm", "matches": {"%lsmagic"}},
         {"text": "%ec", "matches": {"%echo"}},
         {"text": "%echo --t", "matches": {"--to"}},
+        # The arch2vec commands themselves.
+        {"text": "%pre", "matches": {"%pretrain"}},
+        {"text": "%pretrain --mo", "matches": {"--mode"}},
+        {"text": "%pretrain --mode ", "matches": {"reference", "standard"}},
     ]
 
     complete_code_samples = ["%help", "%lsmagic", "%echo hello", "%echo a\n%echo b", "%sleep 1"]
@@ -49,7 +56,8 @@ class Arch2vecKernelTests(jupyter_kernel_test.KernelTests):
 
     code_page_something = "%help?"
 
-    code_generate_error = "%no_such_command"
+    # A bad flag value of a real command: one error, nothing else.
+    code_generate_error = "%pretrain --epochs many"
 
     code_execute_result = [
         {"code": "%echo --to result 42", "result": "42"},
@@ -70,7 +78,7 @@ class Arch2vecKernelTests(jupyter_kernel_test.KernelTests):
     code_history_pattern = "%echo --to result 4*"
     supported_history_operations = ("tail", "range", "search")
 
-    code_inspect_sample = "%help"
+    code_inspect_sample = "%pretrain"
 
     code_clear_output = "%clear"
 
@@ -198,6 +206,25 @@ class Arch2vecKernelTests(jupyter_kernel_test.KernelTests):
         self.assertEqual(reply["content"]["status"], "error")
         self.assertTrue(reply["content"]["traceback"])
         self.assertEqual(outputs[0]["content"]["ename"], reply["content"]["ename"])
+
+    def test_arch2vec_ipc_transport(self):
+        """A second kernel on the ipc transport (Unix sockets) works too."""
+        with tempfile.TemporaryDirectory() as d:
+            km = KernelManager(kernel_name=KERNEL_NAME, transport="ipc", ip=os.path.join(d, "k"))
+            km.start_kernel()
+            kc = km.client()
+            kc.start_channels()
+            try:
+                kc.wait_for_ready(timeout=30)
+                texts = []
+                reply = kc.execute_interactive(
+                    "%echo over ipc", timeout=15,
+                    output_hook=lambda m: texts.append(m["content"].get("text", "")))
+                self.assertEqual(reply["content"]["status"], "ok")
+                self.assertIn("over ipc\n", texts)
+            finally:
+                kc.stop_channels()
+                km.shutdown_kernel()
 
 
 if __name__ == "__main__":
