@@ -59,6 +59,16 @@
 // The drivers are tests behind an environment variable, never run by CI:
 //
 //	ARCH2VEC_EXPERIMENTS=1 go test -run TestPaperNB201 -v -timeout 60m ./arch2vec/experiment/
+//	ARCH2VEC_EXPERIMENTS=1 go test -run TestPaperNB101 -v -timeout 80m ./arch2vec/experiment/
 //
-// ARCH2VEC_RUNS and ARCH2VEC_RUNS_OTHER override the number of runs.
+// TestPaperNB201 pretrains the reference NB201 model (10 epochs, seed 3),
+// embeds the 15,625 cells and runs BO, RL and random search on each
+// dataset; TestPaperNB101 enumerates and pretrains on all 423,624 NB101
+// cells (8 epochs, seed 1) and searches the subset with the NB101 settings
+// (BO top-5, EI target 0.95; RL baseline 0.95) up to 10⁶ s, reporting
+// 10⁵, 5·10⁵ and 10⁶ s. Both use the reference scripts' quirks unless
+// ARCH2VEC_QUIRKS=0. Environment: ARCH2VEC_RUNS (CIFAR-10, default 200),
+// ARCH2VEC_RUNS_OTHER (CIFAR-100 and ImageNet16-120, default 50),
+// ARCH2VEC_RUNS101 (default 50), ARCH2VEC_DATASETS, ARCH2VEC_METHODS, and
+// ARCH2VEC_EMB / ARCH2VEC_EMB101 (files caching the embeddings).
 package experiment

@@ -7,10 +7,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/arch2vec/arch2vec/arch2vec/atomicfile"
 	"math"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 
 	"github.com/arch2vec/arch2vec/arch2vec/nn"
 )
@@ -80,7 +80,7 @@ func (t *Trainer) Save(path string) error {
 	if err != nil {
 		return fmt.Errorf("model: save checkpoint %s: %w", path, err)
 	}
-	if err := writeAtomic(path, b); err != nil {
+	if err := atomicfile.WriteBytes(path, 0o644, b); err != nil {
 		return fmt.Errorf("model: save checkpoint: %w", err)
 	}
 	return nil
@@ -145,40 +145,6 @@ func (t *Trainer) marshal() ([]byte, error) {
 	out = append(out, p.Bytes()...)
 	sum := sha256.Sum256(out)
 	return append(out, sum[:]...), nil
-}
-
-// writeAtomic writes b to path through a synced temporary file in the same
-// directory and a rename, then syncs the directory.
-func writeAtomic(path string, b []byte) (err error) {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err = f.Write(b); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return err
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }
 
 // LoadTrainer restores a Trainer saved with [Trainer.Save], to continue

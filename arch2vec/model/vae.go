@@ -70,6 +70,8 @@ type VAE struct {
 	loss64                    float64 // the last loss before rounding, for gradient checks
 	train, dropped, outsValid bool
 	lvValid                   bool // logvar holds the last pass's log σ
+
+	inferState
 }
 
 // NewVAE builds a model with PyTorch's default initialisation drawn from
@@ -176,34 +178,6 @@ func (m *VAE) StepWithNoise(b *Batch, train bool, noise []float32, rng *rand.Ran
 // reconstructions in Outputs and the gradients untouched.
 func (m *VAE) Forward(b *Batch) (loss float32) {
 	return m.forward(b, false, nil, nil)
-}
-
-// encodeTile is the number of cells Encode runs through the network at a
-// time: 224 node rows, so that a layer's activations (112 KB) stay in the
-// core's L2 cache whatever the batch size.
-const encodeTile = 32
-
-// Encode writes the evaluation-mode per-node μ of b (B×N×latent) into mu.
-// Any batch size works; large batches (hundreds of cells) amortise the
-// per-call costs best. The log σ head is not computed: after Encode,
-// Outputs returns μ and a nil log σ. It panics if mu is too short.
-func (m *VAE) Encode(b *Batch, mu []float32) {
-	b.check(m.cfg.InputDim)
-	lat, n, c := m.cfg.LatentDim, b.N, b.C
-	if len(mu) < b.Rows()*lat {
-		panic("model: encode: mu too short")
-	}
-	m.mu = growF(m.mu, b.Rows()*lat)
-	// Evaluation mode is row-wise except the per-graph aggregation, so
-	// tiles of whole graphs give bit-identical results to one big pass.
-	for g0 := 0; g0 < b.B; g0 += encodeTile {
-		g1 := min(g0+encodeTile, b.B)
-		t := Batch{B: g1 - g0, N: n, C: c, Adj: b.Adj[g0*n*n : g1*n*n], Ops: b.Ops[g0*n*c : g1*n*c]}
-		m.prepareTile(&t)
-		m.encodeTo(&t, false, g0 == 0, m.mu[g0*n*lat:g1*n*lat], nil)
-	}
-	copy(mu, m.mu[:b.Rows()*lat])
-	m.outsValid, m.lvValid = false, false
 }
 
 // DecodeTo decodes one latent matrix z (n nodes × latent) in evaluation mode

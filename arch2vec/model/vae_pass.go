@@ -67,6 +67,23 @@ func (m *VAE) encodeTo(b *Batch, train, check bool, mu, logvar []float32) {
 	if check {
 		fwd = (*nn.Linear).Forward
 	}
+	if m.evalAff != nil {
+		// Inference: each BatchNorm(eval)+ReLU is fused into the product
+		// before it (bit-identical to the separate passes).
+		for l := range m.layers {
+			L, a := &m.layers[l], m.evalAff[4*l:4*l+4]
+			if l == 0 && m.useL0 {
+				x = m.gatherLayer0(rows)
+				continue
+			}
+			L.agg = growF(L.agg, rows*L.fin)
+			nn.GINAggregateTo(L.agg, x, m.asym, m.eps.Data[l], b.B, b.N, L.fin)
+			h := L.lin0.ForwardEval(L.agg, rows, a[0], a[1], true)
+			x = L.lin1.ForwardEval(h, rows, a[2], a[3], true)
+		}
+		copy(mu, fwd(m.fc1, x, rows))
+		return
+	}
 	for l := range m.layers {
 		L := &m.layers[l]
 		L.in = x

@@ -326,3 +326,37 @@ func TestBatchShapePanics(t *testing.T) {
 	}()
 	m.Step(NewBatch(2, 7, 7), false, nil)
 }
+
+// TestEncodeMatchesForward checks that Encode (tiled, with BatchNorm fused
+// into the products, no log σ head) gives bit-identical μ to the plain
+// evaluation-mode Forward, for batches smaller than, equal to and spanning
+// several tiles, on trained BatchNorm statistics and perturbed affine
+// parameters; and that Outputs then reports μ only.
+func TestEncodeMatchesForward(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	m := NewVAE(VAEConfig{InputDim: 5, Dropout: 0.3}, rng)
+	for range 3 {
+		m.Step(randomBatch(rng, 32), true, rng)
+	}
+	for _, p := range m.Params() {
+		for i := range p.Data {
+			p.Data[i] += 0.05 * float32(rng.NormFloat64())
+		}
+	}
+	for _, bs := range []int{1, 7, encodeTile, encodeTile + 1, 3*encodeTile + 5} {
+		b := randomBatch(rng, bs)
+		m.Forward(b)
+		want, _, _, _ := m.Outputs()
+		want = append([]float32(nil), want...)
+		got := make([]float32, len(want))
+		m.Encode(b, got)
+		for i := range want {
+			if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+				t.Fatalf("batch %d: μ[%d] = %g by Encode, %g by Forward", bs, i, got[i], want[i])
+			}
+		}
+		if mu, lv, ops, adj := m.Outputs(); len(mu) != len(want) || lv != nil || ops != nil || adj != nil {
+			t.Fatalf("batch %d: Outputs after Encode = %d, %v, %v, %v values; want μ only", bs, len(mu), lv != nil, ops != nil, adj != nil)
+		}
+	}
+}

@@ -91,13 +91,23 @@ func (a *Adam) Step(params []*Param) {
 		if len(m) != len(d) || len(g) != len(d) {
 			panic(fmt.Sprintf("nn: adam: param %s has %d values, state %d", p.Name, len(d), len(m)))
 		}
-		for j := range d {
-			gj := g[j]
-			m[j] += (gj - m[j]) * c1 // torch lerp_(grad, 1-β1)
-			v[j] = v[j]*fb2 + gj*gj*c2
-			den := float32(math.Sqrt(float64(v[j])))/bc2s + feps
-			d[j] -= stepSize * (m[j] / den)
-		}
+		adamUpdate(d, g, m, v, c1, fb2, c2, bc2s, feps, stepSize)
+	}
+}
+
+// adamScalar is the element update of Adam.Step, in float32 as torch's
+// single-tensor path; adamUpdate runs it on the vector path where it can.
+// The explicit float32 conversions forbid the compiler to fuse a multiply
+// and an add (as it may on arm64, or amd64 with GOAMD64=v3), so every
+// platform and both paths round each operation the same way.
+func adamScalar(d, g, m, v []float32, c1, b2, c2, bc2s, eps, step float32) {
+	g, m, v = g[:len(d)], m[:len(d)], v[:len(d)]
+	for j := range d {
+		gj := g[j]
+		m[j] += float32((gj - m[j]) * c1) // torch lerp_(grad, 1-β1)
+		v[j] = float32(v[j]*b2) + float32(gj*gj*c2)
+		den := float32(float32(math.Sqrt(float64(v[j])))/bc2s) + eps
+		d[j] -= float32(step * (m[j] / den))
 	}
 }
 
@@ -107,11 +117,7 @@ func (a *Adam) Step(params []*Param) {
 func ClipGradNorm(params []*Param, maxNorm float32) (total float32) {
 	var s float64
 	for _, p := range params {
-		var ps float64
-		for _, g := range p.Grad {
-			ps += float64(g) * float64(g)
-		}
-		pn := float32(math.Sqrt(ps)) // torch takes the norm of per-tensor norms
+		pn := float32(math.Sqrt(sumSquares(p.Grad))) // torch takes the norm of per-tensor norms
 		s += float64(pn) * float64(pn)
 	}
 	total = float32(math.Sqrt(s))
@@ -124,4 +130,32 @@ func ClipGradNorm(params []*Param, maxNorm float32) (total float32) {
 		}
 	}
 	return total
+}
+
+// sumSquares returns Σ x² in float64 (each square is exact), accumulated in
+// eight interleaved partial sums (element j into sum j mod 8, the tail into
+// the first) that are then added in order: a fixed order on every platform,
+// and eight independent addition chains instead of one latency-bound one.
+func sumSquares(x []float32) float64 {
+	var p [8]float64
+	n := len(x) &^ 7
+	for j := 0; j < n; j += 8 {
+		v := (*[8]float32)(x[j : j+8])
+		p[0] += float64(v[0]) * float64(v[0])
+		p[1] += float64(v[1]) * float64(v[1])
+		p[2] += float64(v[2]) * float64(v[2])
+		p[3] += float64(v[3]) * float64(v[3])
+		p[4] += float64(v[4]) * float64(v[4])
+		p[5] += float64(v[5]) * float64(v[5])
+		p[6] += float64(v[6]) * float64(v[6])
+		p[7] += float64(v[7]) * float64(v[7])
+	}
+	for _, v := range x[n:] {
+		p[0] += float64(v) * float64(v)
+	}
+	s := p[0]
+	for _, v := range p[1:] {
+		s += v
+	}
+	return s
 }

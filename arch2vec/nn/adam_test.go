@@ -131,3 +131,21 @@ func TestLoadState(t *testing.T) {
 		t.Errorf("loaded %v, want [1 2]", p.Data)
 	}
 }
+
+// TestSumSquares compares the interleaved float64 sum of squares of
+// ClipGradNorm with a plain sequential sum (they differ only by float64
+// rounding) over lengths around its 8-wide blocks.
+func TestSumSquares(t *testing.T) {
+	rng := rand.New(rand.NewPCG(51, 52))
+	for _, n := range []int{0, 1, 7, 8, 9, 15, 16, 17, 1000, 16384} {
+		x := make([]float32, n)
+		var want float64
+		for i := range x {
+			x[i] = float32(rng.NormFloat64() * math.Exp(4*rng.NormFloat64()))
+			want += float64(x[i]) * float64(x[i])
+		}
+		if got := sumSquares(x); math.Abs(got-want) > 1e-13*want {
+			t.Errorf("n=%d: sumSquares = %.17g, sequential sum %.17g", n, got, want)
+		}
+	}
+}

@@ -108,19 +108,41 @@ func (bn *BatchNorm1d) forwardCols(lo, hi int) {
 				bn.RunningVar.Data[jj] = float32((1-mom)*float64(bn.RunningVar.Data[jj]) + mom*q[j]/float64(rows-1))
 			}
 		} else {
-			for jj := j0; jj < j0+w; jj++ {
-				bn.mean[jj] = bn.RunningMean.Data[jj]
-				bn.invstd[jj] = float32(1 / math.Sqrt(float64(bn.RunningVar.Data[jj])+float64(bn.Eps)))
-			}
+			bn.evalStats(j0, j0+w)
 		}
+		bn.affine(j0, j0+w)
 		al, be := bn.alpha[j0:j0+w], bn.beta[j0:j0+w]
-		for j := range al {
-			jj := j0 + j
-			al[j] = bn.invstd[jj] * bn.Weight.Data[jj]
-			be[j] = bn.Bias.Data[jj] - bn.mean[jj]*al[j]
-		}
 		scaleShift(bn.y[j0:], x[j0:], rows, f, al, be, bn.relu)
 	}
+}
+
+// evalStats sets the mean and 1/√(var+eps) of columns lo..hi-1 from the
+// running statistics (evaluation mode).
+func (bn *BatchNorm1d) evalStats(lo, hi int) {
+	for j := lo; j < hi; j++ {
+		bn.mean[j] = bn.RunningMean.Data[j]
+		bn.invstd[j] = float32(1 / math.Sqrt(float64(bn.RunningVar.Data[j])+float64(bn.Eps)))
+	}
+}
+
+// affine sets α = invstd·γ and β' = β − mean·α for columns lo..hi-1.
+func (bn *BatchNorm1d) affine(lo, hi int) {
+	for j := lo; j < hi; j++ {
+		a := bn.invstd[j] * bn.Weight.Data[j]
+		bn.alpha[j] = a
+		bn.beta[j] = bn.Bias.Data[j] - bn.mean[j]*a
+	}
+}
+
+// EvalAffine returns the per-column scale α and shift β' with which
+// evaluation mode computes y = x·α + β' (from the running statistics, γ
+// and β, exactly as Forward does), for [Linear.ForwardEval]. The slices
+// are owned by the layer and valid until its next Forward or EvalAffine.
+// It overwrites the statistics kept for Backward: back-propagate first.
+func (bn *BatchNorm1d) EvalAffine() (alpha, beta []float32) {
+	bn.evalStats(0, bn.F)
+	bn.affine(0, bn.F)
+	return bn.alpha, bn.beta
 }
 
 // batchStatsGeneric sets s[j] to the mean of column j of the rows×len(s)

@@ -9,6 +9,9 @@ package nn
 func bnSums(gp, x, y *float32, rows, ld int, mean *float32, s, d *float64)
 
 //go:noescape
+func bnSums32(gp, x, y *float32, rows, ld int, mean *float32, s, d *float64)
+
+//go:noescape
 func bnDx(dx, gp, x, y *float32, rows, w, ld int, mean, mg, kk, sc *float32, train bool)
 
 //go:noescape
@@ -110,7 +113,10 @@ func backSums(g, x, y []float32, rows, ld int, mean []float32, s, d []float64) b
 		if y != nil {
 			yp = &y[j]
 		}
-		if vecCols == 16 {
+		if vecCols == 16 && j+32 <= w {
+			bnSums32(&g[j], &x[j], yp, rows, ld, &mean[j], &s[j], &d[j])
+			j += 16
+		} else if vecCols == 16 {
 			bnSums(&g[j], &x[j], yp, rows, ld, &mean[j], &s[j], &d[j])
 		} else {
 			bnSumsAVX2(&g[j], &x[j], yp, rows, ld, &mean[j], &s[j], &d[j])

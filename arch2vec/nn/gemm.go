@@ -6,20 +6,20 @@ import "fmt"
 // alias a or b. It panics if a slice is too short.
 func MatMulTo(c, a, b []float32, m, k, n int) {
 	checkGemm(c, a, b, m, k, n)
-	gemm(m, n, k, a, k, 1, b, n, c, n, false)
+	gemm(m, n, k, a, k, 1, b, n, c, n, false, epi{})
 }
 
 // MatMulTransATo sets c (m×n) = aᵀ · b with a stored k×m and b k×n,
 // row-major. c must not alias a or b. It panics if a slice is too short.
 func MatMulTransATo(c, a, b []float32, m, k, n int) {
 	checkGemm(c, a, b, m, k, n)
-	gemm(m, n, k, a, 1, m, b, n, c, n, false)
+	gemm(m, n, k, a, 1, m, b, n, c, n, false, epi{})
 }
 
 // MatMulAddTo adds a (m×k) · b (k×n) to c (m×n).
 func MatMulAddTo(c, a, b []float32, m, k, n int) {
 	checkGemm(c, a, b, m, k, n)
-	gemm(m, n, k, a, k, 1, b, n, c, n, true)
+	gemm(m, n, k, a, k, 1, b, n, c, n, true, epi{})
 }
 
 func checkGemm(c, a, b []float32, m, k, n int) {
@@ -29,15 +29,16 @@ func checkGemm(c, a, b []float32, m, k, n int) {
 }
 
 // gemm computes c[i*ldc+j] (+)= Σ_p a[i*sai+p*sap] · b[p*ldb+j] for
-// i < m, j < n, p < k (accumulating when acc, overwriting otherwise).
-func gemm(m, n, k int, a []float32, sai, sap int, b []float32, ldb int, c []float32, ldc int, acc bool) {
-	if m < 16 || 2*m*n*k < parallelFlops {
-		gemmSerial(m, n, k, a, sai, sap, b, ldb, c, ldc, acc)
+// i < m, j < n, p < k (accumulating when acc, overwriting otherwise), with
+// the optional prologue and epilogue ep.
+func gemm(m, n, k int, a []float32, sai, sap int, b []float32, ldb int, c []float32, ldc int, acc bool, ep epi) {
+	if m < 16 || 2*m*n*k < parallelFlops || serial.Load() {
+		gemmEx(m, n, k, a, sai, sap, b, ldb, c, ldc, acc, ep)
 		return
 	}
 	h := (m / 2) &^ 7 // fixed split, a multiple of the micro-kernel height
-	split(&job{m: h, n: n, k: k, a: a, sai: sai, sap: sap, b: b, ldb: ldb, c: c, ldc: ldc, acc: acc},
-		&job{m: m - h, n: n, k: k, a: a[h*sai:], sai: sai, sap: sap, b: b, ldb: ldb, c: c[h*ldc:], ldc: ldc, acc: acc})
+	split(&job{m: h, n: n, k: k, a: a, sai: sai, sap: sap, b: b, ldb: ldb, c: c, ldc: ldc, acc: acc, ep: ep},
+		&job{m: m - h, n: n, k: k, a: a[h*sai:], sai: sai, sap: sap, b: b, ldb: ldb, c: c[h*ldc:], ldc: ldc, acc: acc, ep: ep})
 }
 
 // gemmGeneric is the portable kernel: four rows of c at a time (sharing
@@ -81,5 +82,37 @@ func gemmGeneric(m, n, k int, a []float32, sai, sap int, b []float32, ldb int, c
 				ci[j] += av * bv
 			}
 		}
+	}
+}
+
+// epi is an optional prologue and epilogue of a product (gemmEx; the zero
+// value has neither): without
+// acc, rows of c start from bias instead of zero (when bias is not nil);
+// at the end every element becomes c·al[j] + be[j] (when al is not nil),
+// then max(·, 0) when relu. The vector kernels apply both in registers;
+// the results are those of a separate bias copy and scaleShift pass.
+type epi struct {
+	bias, al, be []float32
+	relu         bool
+}
+
+// check panics if a vector of e is shorter than n.
+func (e *epi) check(n int) {
+	if (e.bias != nil && len(e.bias) < n) || (e.al != nil && (len(e.al) < n || len(e.be) < n)) {
+		panic(fmt.Sprintf("nn: matmul: epilogue vectors shorter than %d columns", n))
+	}
+}
+
+// gemmEpiGeneric is gemmEx on the portable code.
+func gemmEpiGeneric(m, n, k int, a []float32, sai, sap int, b []float32, ldb int, c []float32, ldc int, acc bool, ep epi) {
+	if !acc && ep.bias != nil {
+		for i := 0; i < m; i++ {
+			copy(c[i*ldc:i*ldc+n], ep.bias[:n])
+		}
+		acc = true
+	}
+	gemmGeneric(m, n, k, a, sai, sap, b, ldb, c, ldc, acc)
+	if ep.al != nil && m > 0 {
+		scaleShiftGeneric(c, c, m, ldc, ep.al[:n], ep.be, ep.relu)
 	}
 }

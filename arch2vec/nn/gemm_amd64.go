@@ -60,22 +60,41 @@ func xgetbv() (eax, edx uint32)
 // kernelSet is the micro-kernels of one block height.
 type kernelSet struct {
 	rows     int
-	w32, w16 func(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
-	masked   func(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, mask uint16)
+	w32, w16 func(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool)
+	masked   func(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool, mask uint16)
 }
 
-// gemmSerial runs the AVX-512 micro-kernels over R×32 and R×16 blocks of c
+// at returns the kernel arguments of e for the column block starting at j:
+// pointers to its first bias, scale and shift (nil where e has none).
+func (e *epi) at(j int) (bias, al, be *float32) {
+	if e.bias != nil {
+		bias = &e.bias[j]
+	}
+	if e.al != nil {
+		al, be = &e.al[j], &e.be[j]
+	}
+	return bias, al, be
+}
+
+// gemmSerial is gemmEx without prologue or epilogue.
+func gemmSerial(m, n, k int, a []float32, sai, sap int, b []float32, ldb int, c []float32, ldc int, acc bool) {
+	gemmEx(m, n, k, a, sai, sap, b, ldb, c, ldc, acc, epi{})
+}
+
+// gemmEx runs the AVX-512 micro-kernels over R×32 and R×16 blocks of c
 // (R = 8, and m mod 8 for the last rows), and the masked 16-wide kernels on
 // the last n mod 16 columns. Bounds were checked by the callers; the kernels touch exactly
 // the elements the portable code would (masked lanes are neither loaded
-// nor stored, and cannot fault).
-func gemmSerial(m, n, k int, a []float32, sai, sap int, b []float32, ldb int, c []float32, ldc int, acc bool) {
+// nor stored, and cannot fault). ep (may be nil) is applied inside the
+// kernels.
+func gemmEx(m, n, k int, a []float32, sai, sap int, b []float32, ldb int, c []float32, ldc int, acc bool, ep epi) {
+	ep.check(n)
 	if simd == simdAVX2 && m > 0 && n > 0 && k > 0 {
-		gemmAVX2(m, n, k, a, sai, sap, b, ldb, c, ldc, acc)
+		gemmAVX2(m, n, k, a, sai, sap, b, ldb, c, ldc, acc, ep)
 		return
 	}
 	if !useAVX512 || m == 0 || n == 0 || k == 0 {
-		gemmGeneric(m, n, k, a, sai, sap, b, ldb, c, ldc, acc)
+		gemmEpiGeneric(m, n, k, a, sai, sap, b, ldb, c, ldc, acc, ep)
 		return
 	}
 	// The last elements read or written, so that a short slice panics
@@ -91,13 +110,16 @@ func gemmSerial(m, n, k int, a []float32, sai, sap int, b []float32, ldb int, c 
 		ai, ci := &a[i*sai], i*ldc
 		j := 0
 		for ; j+32 <= n16; j += 32 {
-			ks.w32(k, ai, sai4, sap4, &b[j], ldb4, &c[ci+j], ldc4, acc)
+			bi, al, be := ep.at(j)
+			ks.w32(k, ai, sai4, sap4, &b[j], ldb4, &c[ci+j], ldc4, acc, bi, al, be, ep.relu)
 		}
 		if j < n16 {
-			ks.w16(k, ai, sai4, sap4, &b[j], ldb4, &c[ci+j], ldc4, acc)
+			bi, al, be := ep.at(j)
+			ks.w16(k, ai, sai4, sap4, &b[j], ldb4, &c[ci+j], ldc4, acc, bi, al, be, ep.relu)
 		}
 		if mask != 0 {
-			ks.masked(k, ai, sai4, sap4, &b[n16], ldb4, &c[ci+n16], ldc4, acc, mask)
+			bi, al, be := ep.at(n16)
+			ks.masked(k, ai, sai4, sap4, &b[n16], ldb4, &c[ci+n16], ldc4, acc, bi, al, be, ep.relu, mask)
 		}
 		i += ks.rows
 	}
@@ -106,7 +128,7 @@ func gemmSerial(m, n, k int, a []float32, sai, sap int, b []float32, ldb int, c 
 // gemmAVX2 is gemmSerial on AVX2 machines: R×16 kernels (R = 6, and m mod 6
 // for the last rows), and masked R×16 kernels (R ≤ 4) on the last n mod 16
 // columns. Every element is the same FMA chain as on the AVX-512 path.
-func gemmAVX2(m, n, k int, a []float32, sai, sap int, b []float32, ldb int, c []float32, ldc int, acc bool) {
+func gemmAVX2(m, n, k int, a []float32, sai, sap int, b []float32, ldb int, c []float32, ldc int, acc bool, ep epi) {
 	_ = a[(m-1)*sai+(k-1)*sap]
 	_ = b[(k-1)*ldb+n-1]
 	_ = c[(m-1)*ldc+n-1]
@@ -114,9 +136,10 @@ func gemmAVX2(m, n, k int, a []float32, sai, sap int, b []float32, ldb int, c []
 	sai4, sap4, ldb4, ldc4 := 4*sai, 4*sap, 4*ldb, 4*ldc
 	if n16 < n {
 		mask := &avx2Masks[16-(n-n16)]
+		bi, al, be := ep.at(n16)
 		for i := 0; i < m; {
 			rows := min(4, m-i)
-			kernelsAVX2m[rows](k, &a[i*sai], sai4, sap4, &b[n16], ldb4, &c[i*ldc+n16], ldc4, acc, mask)
+			kernelsAVX2m[rows](k, &a[i*sai], sai4, sap4, &b[n16], ldb4, &c[i*ldc+n16], ldc4, acc, bi, al, be, ep.relu, mask)
 			i += rows
 		}
 	}
@@ -124,7 +147,8 @@ func gemmAVX2(m, n, k int, a []float32, sai, sap int, b []float32, ldb int, c []
 		rows := min(6, m-i)
 		kern := kernelsAVX2[rows]
 		for j := 0; j < n16; j += 16 {
-			kern(k, &a[i*sai], sai4, sap4, &b[j], ldb4, &c[i*ldc+j], ldc4, acc)
+			bi, al, be := ep.at(j)
+			kern(k, &a[i*sai], sai4, sap4, &b[j], ldb4, &c[i*ldc+j], ldc4, acc, bi, al, be, ep.relu)
 		}
 		i += rows
 	}

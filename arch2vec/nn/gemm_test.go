@@ -34,7 +34,7 @@ func TestGemm(t *testing.T) {
 						sai, sap = 1, m
 					}
 					c := append([]float32(nil), c0...)
-					gemm(m, n, k, a, sai, sap, b, n, c, n, acc)
+					gemm(m, n, k, a, sai, sap, b, n, c, n, acc, epi{})
 					serial := append([]float32(nil), c0...)
 					gemmSerial(m, n, k, a, sai, sap, b, n, serial, n, acc)
 					portable := append([]float32(nil), c0...)

@@ -3,106 +3,106 @@
 package nn
 
 //go:noescape
-func kern1x32(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
+func kern1x32(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool)
 
 //go:noescape
-func kern1x16(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
+func kern1x16(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool)
 
 //go:noescape
-func kern1x16m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, mask uint16)
+func kern1x16m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool, mask uint16)
 
 //go:noescape
-func kern2x32(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
+func kern2x32(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool)
 
 //go:noescape
-func kern2x16(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
+func kern2x16(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool)
 
 //go:noescape
-func kern2x16m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, mask uint16)
+func kern2x16m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool, mask uint16)
 
 //go:noescape
-func kern3x32(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
+func kern3x32(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool)
 
 //go:noescape
-func kern3x16(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
+func kern3x16(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool)
 
 //go:noescape
-func kern3x16m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, mask uint16)
+func kern3x16m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool, mask uint16)
 
 //go:noescape
-func kern4x32(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
+func kern4x32(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool)
 
 //go:noescape
-func kern4x16(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
+func kern4x16(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool)
 
 //go:noescape
-func kern4x16m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, mask uint16)
+func kern4x16m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool, mask uint16)
 
 //go:noescape
-func kern5x32(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
+func kern5x32(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool)
 
 //go:noescape
-func kern5x16(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
+func kern5x16(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool)
 
 //go:noescape
-func kern5x16m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, mask uint16)
+func kern5x16m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool, mask uint16)
 
 //go:noescape
-func kern6x32(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
+func kern6x32(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool)
 
 //go:noescape
-func kern6x16(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
+func kern6x16(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool)
 
 //go:noescape
-func kern6x16m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, mask uint16)
+func kern6x16m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool, mask uint16)
 
 //go:noescape
-func kern7x32(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
+func kern7x32(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool)
 
 //go:noescape
-func kern7x16(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
+func kern7x16(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool)
 
 //go:noescape
-func kern7x16m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, mask uint16)
+func kern7x16m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool, mask uint16)
 
 //go:noescape
-func kern8x32(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
+func kern8x32(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool)
 
 //go:noescape
-func kern8x16(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
+func kern8x16(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool)
 
 //go:noescape
-func kern8x16m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, mask uint16)
+func kern8x16m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool, mask uint16)
 
 //go:noescape
-func kern1x16avx2(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
+func kern1x16avx2(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool)
 
 //go:noescape
-func kern2x16avx2(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
+func kern2x16avx2(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool)
 
 //go:noescape
-func kern3x16avx2(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
+func kern3x16avx2(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool)
 
 //go:noescape
-func kern4x16avx2(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
+func kern4x16avx2(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool)
 
 //go:noescape
-func kern5x16avx2(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
+func kern5x16avx2(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool)
 
 //go:noescape
-func kern6x16avx2(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
+func kern6x16avx2(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool)
 
 //go:noescape
-func kern1x16avx2m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, mask *int32)
+func kern1x16avx2m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool, mask *int32)
 
 //go:noescape
-func kern2x16avx2m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, mask *int32)
+func kern2x16avx2m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool, mask *int32)
 
 //go:noescape
-func kern3x16avx2m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, mask *int32)
+func kern3x16avx2m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool, mask *int32)
 
 //go:noescape
-func kern4x16avx2m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, mask *int32)
+func kern4x16avx2m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool, mask *int32)
 
 // kernels512 holds the AVX-512 kernels by block height (index 0 unused).
 var kernels512 = [9]kernelSet{
@@ -118,7 +118,7 @@ var kernels512 = [9]kernelSet{
 }
 
 // kernelsAVX2 holds the AVX2 R×16 kernels by block height (index 0 unused).
-var kernelsAVX2 = [7]func(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool){
+var kernelsAVX2 = [7]func(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool){
 	nil,
 	kern1x16avx2,
 	kern2x16avx2,
@@ -129,7 +129,7 @@ var kernelsAVX2 = [7]func(k int, a *float32, sai, sap int, b *float32, ldb int, 
 }
 
 // kernelsAVX2m holds the masked AVX2 kernels by block height (index 0 unused).
-var kernelsAVX2m = [5]func(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, mask *int32){
+var kernelsAVX2m = [5]func(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool, mask *int32){
 	nil,
 	kern1x16avx2m,
 	kern2x16avx2m,

@@ -8,10 +8,13 @@
 // kernels give bit-identical results. Accumulators live in Z16-Z31 so that
 // X15 (zero in ABIInternal) is never touched; R14/R15 are not used either.
 // The "m" kernels handle a block narrower than 16 columns through the
-// opmask K1 (bit j set: column j is loaded and stored).
+// opmask K1 (bit j set: column j is loaded and stored). bias (may be nil)
+// is a prologue: without acc, rows start from the bias row; al and be (al
+// may be nil) an epilogue: C = acc·al + be per column (one FMA), then
+// max(·, 0) when relu.
 
-// func kern6x16avx2(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
-TEXT ·kern6x16avx2(SB), NOSPLIT, $0-65
+// func kern6x16avx2(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool)
+TEXT ·kern6x16avx2(SB), NOSPLIT, $0-97
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ sai+16(FP), R8
@@ -20,13 +23,11 @@ TEXT ·kern6x16avx2(SB), NOSPLIT, $0-65
 	MOVQ ldb+40(FP), R10
 	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R11
-	MOVBLZX acc+64(FP), AX
-	LEAQ (R8)(R8*2), R12
-	LEAQ (SI)(R8*4), DI
 	LEAQ (R11)(R11*2), R13
+	MOVBLZX acc+64(FP), AX
 	TESTQ AX, AX
 	LEAQ (DX)(R11*4), AX
-	JZ kern6x16avx2_zero
+	JZ kern6x16avx2_noacc
 	VMOVUPS (DX), Y3
 	VMOVUPS 32(DX), Y4
 	VMOVUPS (DX)(R11*1), Y5
@@ -39,7 +40,24 @@ TEXT ·kern6x16avx2(SB), NOSPLIT, $0-65
 	VMOVUPS 32(AX), Y12
 	VMOVUPS (AX)(R11*1), Y13
 	VMOVUPS 32(AX)(R11*1), Y14
-	JMP kern6x16avx2_loopcheck
+	JMP kern6x16avx2_start
+kern6x16avx2_noacc:
+	MOVQ bias+72(FP), R12
+	TESTQ R12, R12
+	JZ kern6x16avx2_zero
+	VMOVUPS (R12), Y3
+	VMOVUPS 32(R12), Y4
+	VMOVUPS (R12), Y5
+	VMOVUPS 32(R12), Y6
+	VMOVUPS (R12), Y7
+	VMOVUPS 32(R12), Y8
+	VMOVUPS (R12), Y9
+	VMOVUPS 32(R12), Y10
+	VMOVUPS (R12), Y11
+	VMOVUPS 32(R12), Y12
+	VMOVUPS (R12), Y13
+	VMOVUPS 32(R12), Y14
+	JMP kern6x16avx2_start
 kern6x16avx2_zero:
 	VXORPS Y3, Y3, Y3
 	VXORPS Y4, Y4, Y4
@@ -53,9 +71,11 @@ kern6x16avx2_zero:
 	VXORPS Y12, Y12, Y12
 	VXORPS Y13, Y13, Y13
 	VXORPS Y14, Y14, Y14
-kern6x16avx2_loopcheck:
+kern6x16avx2_start:
+	LEAQ (R8)(R8*2), R12
+	LEAQ (SI)(R8*4), DI
 	TESTQ CX, CX
-	JZ kern6x16avx2_store
+	JZ kern6x16avx2_epi
 kern6x16avx2_loop:
 	VMOVUPS (BX), Y0
 	VMOVUPS 32(BX), Y1
@@ -82,6 +102,52 @@ kern6x16avx2_loop:
 	ADDQ R10, BX
 	DECQ CX
 	JNZ kern6x16avx2_loop
+kern6x16avx2_epi:
+	MOVQ al+80(FP), DI
+	TESTQ DI, DI
+	JZ kern6x16avx2_store
+	MOVQ be+88(FP), R8
+	MOVBLZX relu+96(FP), R9
+	VMOVUPS (DI), Y0
+	VMOVUPS 32(DI), Y1
+	VFMADD213PS (R8), Y0, Y3
+	VFMADD213PS 32(R8), Y1, Y4
+	VFMADD213PS (R8), Y0, Y5
+	VFMADD213PS 32(R8), Y1, Y6
+	VFMADD213PS (R8), Y0, Y7
+	VFMADD213PS 32(R8), Y1, Y8
+	VFMADD213PS (R8), Y0, Y9
+	VFMADD213PS 32(R8), Y1, Y10
+	VFMADD213PS (R8), Y0, Y11
+	VFMADD213PS 32(R8), Y1, Y12
+	VFMADD213PS (R8), Y0, Y13
+	VFMADD213PS 32(R8), Y1, Y14
+	TESTQ R9, R9
+	JZ kern6x16avx2_store
+	VPSRAD $31, Y3, Y2
+	VPANDN Y3, Y2, Y3
+	VPSRAD $31, Y4, Y2
+	VPANDN Y4, Y2, Y4
+	VPSRAD $31, Y5, Y2
+	VPANDN Y5, Y2, Y5
+	VPSRAD $31, Y6, Y2
+	VPANDN Y6, Y2, Y6
+	VPSRAD $31, Y7, Y2
+	VPANDN Y7, Y2, Y7
+	VPSRAD $31, Y8, Y2
+	VPANDN Y8, Y2, Y8
+	VPSRAD $31, Y9, Y2
+	VPANDN Y9, Y2, Y9
+	VPSRAD $31, Y10, Y2
+	VPANDN Y10, Y2, Y10
+	VPSRAD $31, Y11, Y2
+	VPANDN Y11, Y2, Y11
+	VPSRAD $31, Y12, Y2
+	VPANDN Y12, Y2, Y12
+	VPSRAD $31, Y13, Y2
+	VPANDN Y13, Y2, Y13
+	VPSRAD $31, Y14, Y2
+	VPANDN Y14, Y2, Y14
 kern6x16avx2_store:
 	VMOVUPS Y3, (DX)
 	VMOVUPS Y4, 32(DX)
@@ -98,8 +164,8 @@ kern6x16avx2_store:
 	VZEROUPPER
 	RET
 
-// func kern5x16avx2(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
-TEXT ·kern5x16avx2(SB), NOSPLIT, $0-65
+// func kern5x16avx2(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool)
+TEXT ·kern5x16avx2(SB), NOSPLIT, $0-97
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ sai+16(FP), R8
@@ -108,13 +174,11 @@ TEXT ·kern5x16avx2(SB), NOSPLIT, $0-65
 	MOVQ ldb+40(FP), R10
 	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R11
-	MOVBLZX acc+64(FP), AX
-	LEAQ (R8)(R8*2), R12
-	LEAQ (SI)(R8*4), DI
 	LEAQ (R11)(R11*2), R13
+	MOVBLZX acc+64(FP), AX
 	TESTQ AX, AX
 	LEAQ (DX)(R11*4), AX
-	JZ kern5x16avx2_zero
+	JZ kern5x16avx2_noacc
 	VMOVUPS (DX), Y3
 	VMOVUPS 32(DX), Y4
 	VMOVUPS (DX)(R11*1), Y5
@@ -125,7 +189,22 @@ TEXT ·kern5x16avx2(SB), NOSPLIT, $0-65
 	VMOVUPS 32(DX)(R13*1), Y10
 	VMOVUPS (AX), Y11
 	VMOVUPS 32(AX), Y12
-	JMP kern5x16avx2_loopcheck
+	JMP kern5x16avx2_start
+kern5x16avx2_noacc:
+	MOVQ bias+72(FP), R12
+	TESTQ R12, R12
+	JZ kern5x16avx2_zero
+	VMOVUPS (R12), Y3
+	VMOVUPS 32(R12), Y4
+	VMOVUPS (R12), Y5
+	VMOVUPS 32(R12), Y6
+	VMOVUPS (R12), Y7
+	VMOVUPS 32(R12), Y8
+	VMOVUPS (R12), Y9
+	VMOVUPS 32(R12), Y10
+	VMOVUPS (R12), Y11
+	VMOVUPS 32(R12), Y12
+	JMP kern5x16avx2_start
 kern5x16avx2_zero:
 	VXORPS Y3, Y3, Y3
 	VXORPS Y4, Y4, Y4
@@ -137,9 +216,11 @@ kern5x16avx2_zero:
 	VXORPS Y10, Y10, Y10
 	VXORPS Y11, Y11, Y11
 	VXORPS Y12, Y12, Y12
-kern5x16avx2_loopcheck:
+kern5x16avx2_start:
+	LEAQ (R8)(R8*2), R12
+	LEAQ (SI)(R8*4), DI
 	TESTQ CX, CX
-	JZ kern5x16avx2_store
+	JZ kern5x16avx2_epi
 kern5x16avx2_loop:
 	VMOVUPS (BX), Y0
 	VMOVUPS 32(BX), Y1
@@ -163,6 +244,46 @@ kern5x16avx2_loop:
 	ADDQ R10, BX
 	DECQ CX
 	JNZ kern5x16avx2_loop
+kern5x16avx2_epi:
+	MOVQ al+80(FP), DI
+	TESTQ DI, DI
+	JZ kern5x16avx2_store
+	MOVQ be+88(FP), R8
+	MOVBLZX relu+96(FP), R9
+	VMOVUPS (DI), Y0
+	VMOVUPS 32(DI), Y1
+	VFMADD213PS (R8), Y0, Y3
+	VFMADD213PS 32(R8), Y1, Y4
+	VFMADD213PS (R8), Y0, Y5
+	VFMADD213PS 32(R8), Y1, Y6
+	VFMADD213PS (R8), Y0, Y7
+	VFMADD213PS 32(R8), Y1, Y8
+	VFMADD213PS (R8), Y0, Y9
+	VFMADD213PS 32(R8), Y1, Y10
+	VFMADD213PS (R8), Y0, Y11
+	VFMADD213PS 32(R8), Y1, Y12
+	TESTQ R9, R9
+	JZ kern5x16avx2_store
+	VPSRAD $31, Y3, Y2
+	VPANDN Y3, Y2, Y3
+	VPSRAD $31, Y4, Y2
+	VPANDN Y4, Y2, Y4
+	VPSRAD $31, Y5, Y2
+	VPANDN Y5, Y2, Y5
+	VPSRAD $31, Y6, Y2
+	VPANDN Y6, Y2, Y6
+	VPSRAD $31, Y7, Y2
+	VPANDN Y7, Y2, Y7
+	VPSRAD $31, Y8, Y2
+	VPANDN Y8, Y2, Y8
+	VPSRAD $31, Y9, Y2
+	VPANDN Y9, Y2, Y9
+	VPSRAD $31, Y10, Y2
+	VPANDN Y10, Y2, Y10
+	VPSRAD $31, Y11, Y2
+	VPANDN Y11, Y2, Y11
+	VPSRAD $31, Y12, Y2
+	VPANDN Y12, Y2, Y12
 kern5x16avx2_store:
 	VMOVUPS Y3, (DX)
 	VMOVUPS Y4, 32(DX)
@@ -177,8 +298,8 @@ kern5x16avx2_store:
 	VZEROUPPER
 	RET
 
-// func kern4x16avx2(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
-TEXT ·kern4x16avx2(SB), NOSPLIT, $0-65
+// func kern4x16avx2(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool)
+TEXT ·kern4x16avx2(SB), NOSPLIT, $0-97
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ sai+16(FP), R8
@@ -187,13 +308,11 @@ TEXT ·kern4x16avx2(SB), NOSPLIT, $0-65
 	MOVQ ldb+40(FP), R10
 	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R11
-	MOVBLZX acc+64(FP), AX
-	LEAQ (R8)(R8*2), R12
-	LEAQ (SI)(R8*4), DI
 	LEAQ (R11)(R11*2), R13
+	MOVBLZX acc+64(FP), AX
 	TESTQ AX, AX
 	LEAQ (DX)(R11*4), AX
-	JZ kern4x16avx2_zero
+	JZ kern4x16avx2_noacc
 	VMOVUPS (DX), Y3
 	VMOVUPS 32(DX), Y4
 	VMOVUPS (DX)(R11*1), Y5
@@ -202,7 +321,20 @@ TEXT ·kern4x16avx2(SB), NOSPLIT, $0-65
 	VMOVUPS 32(DX)(R11*2), Y8
 	VMOVUPS (DX)(R13*1), Y9
 	VMOVUPS 32(DX)(R13*1), Y10
-	JMP kern4x16avx2_loopcheck
+	JMP kern4x16avx2_start
+kern4x16avx2_noacc:
+	MOVQ bias+72(FP), R12
+	TESTQ R12, R12
+	JZ kern4x16avx2_zero
+	VMOVUPS (R12), Y3
+	VMOVUPS 32(R12), Y4
+	VMOVUPS (R12), Y5
+	VMOVUPS 32(R12), Y6
+	VMOVUPS (R12), Y7
+	VMOVUPS 32(R12), Y8
+	VMOVUPS (R12), Y9
+	VMOVUPS 32(R12), Y10
+	JMP kern4x16avx2_start
 kern4x16avx2_zero:
 	VXORPS Y3, Y3, Y3
 	VXORPS Y4, Y4, Y4
@@ -212,9 +344,11 @@ kern4x16avx2_zero:
 	VXORPS Y8, Y8, Y8
 	VXORPS Y9, Y9, Y9
 	VXORPS Y10, Y10, Y10
-kern4x16avx2_loopcheck:
+kern4x16avx2_start:
+	LEAQ (R8)(R8*2), R12
+	LEAQ (SI)(R8*4), DI
 	TESTQ CX, CX
-	JZ kern4x16avx2_store
+	JZ kern4x16avx2_epi
 kern4x16avx2_loop:
 	VMOVUPS (BX), Y0
 	VMOVUPS 32(BX), Y1
@@ -235,6 +369,40 @@ kern4x16avx2_loop:
 	ADDQ R10, BX
 	DECQ CX
 	JNZ kern4x16avx2_loop
+kern4x16avx2_epi:
+	MOVQ al+80(FP), DI
+	TESTQ DI, DI
+	JZ kern4x16avx2_store
+	MOVQ be+88(FP), R8
+	MOVBLZX relu+96(FP), R9
+	VMOVUPS (DI), Y0
+	VMOVUPS 32(DI), Y1
+	VFMADD213PS (R8), Y0, Y3
+	VFMADD213PS 32(R8), Y1, Y4
+	VFMADD213PS (R8), Y0, Y5
+	VFMADD213PS 32(R8), Y1, Y6
+	VFMADD213PS (R8), Y0, Y7
+	VFMADD213PS 32(R8), Y1, Y8
+	VFMADD213PS (R8), Y0, Y9
+	VFMADD213PS 32(R8), Y1, Y10
+	TESTQ R9, R9
+	JZ kern4x16avx2_store
+	VPSRAD $31, Y3, Y2
+	VPANDN Y3, Y2, Y3
+	VPSRAD $31, Y4, Y2
+	VPANDN Y4, Y2, Y4
+	VPSRAD $31, Y5, Y2
+	VPANDN Y5, Y2, Y5
+	VPSRAD $31, Y6, Y2
+	VPANDN Y6, Y2, Y6
+	VPSRAD $31, Y7, Y2
+	VPANDN Y7, Y2, Y7
+	VPSRAD $31, Y8, Y2
+	VPANDN Y8, Y2, Y8
+	VPSRAD $31, Y9, Y2
+	VPANDN Y9, Y2, Y9
+	VPSRAD $31, Y10, Y2
+	VPANDN Y10, Y2, Y10
 kern4x16avx2_store:
 	VMOVUPS Y3, (DX)
 	VMOVUPS Y4, 32(DX)
@@ -247,8 +415,8 @@ kern4x16avx2_store:
 	VZEROUPPER
 	RET
 
-// func kern3x16avx2(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
-TEXT ·kern3x16avx2(SB), NOSPLIT, $0-65
+// func kern3x16avx2(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool)
+TEXT ·kern3x16avx2(SB), NOSPLIT, $0-97
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ sai+16(FP), R8
@@ -257,20 +425,29 @@ TEXT ·kern3x16avx2(SB), NOSPLIT, $0-65
 	MOVQ ldb+40(FP), R10
 	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R11
-	MOVBLZX acc+64(FP), AX
-	LEAQ (R8)(R8*2), R12
-	LEAQ (SI)(R8*4), DI
 	LEAQ (R11)(R11*2), R13
+	MOVBLZX acc+64(FP), AX
 	TESTQ AX, AX
 	LEAQ (DX)(R11*4), AX
-	JZ kern3x16avx2_zero
+	JZ kern3x16avx2_noacc
 	VMOVUPS (DX), Y3
 	VMOVUPS 32(DX), Y4
 	VMOVUPS (DX)(R11*1), Y5
 	VMOVUPS 32(DX)(R11*1), Y6
 	VMOVUPS (DX)(R11*2), Y7
 	VMOVUPS 32(DX)(R11*2), Y8
-	JMP kern3x16avx2_loopcheck
+	JMP kern3x16avx2_start
+kern3x16avx2_noacc:
+	MOVQ bias+72(FP), R12
+	TESTQ R12, R12
+	JZ kern3x16avx2_zero
+	VMOVUPS (R12), Y3
+	VMOVUPS 32(R12), Y4
+	VMOVUPS (R12), Y5
+	VMOVUPS 32(R12), Y6
+	VMOVUPS (R12), Y7
+	VMOVUPS 32(R12), Y8
+	JMP kern3x16avx2_start
 kern3x16avx2_zero:
 	VXORPS Y3, Y3, Y3
 	VXORPS Y4, Y4, Y4
@@ -278,9 +455,11 @@ kern3x16avx2_zero:
 	VXORPS Y6, Y6, Y6
 	VXORPS Y7, Y7, Y7
 	VXORPS Y8, Y8, Y8
-kern3x16avx2_loopcheck:
+kern3x16avx2_start:
+	LEAQ (R8)(R8*2), R12
+	LEAQ (SI)(R8*4), DI
 	TESTQ CX, CX
-	JZ kern3x16avx2_store
+	JZ kern3x16avx2_epi
 kern3x16avx2_loop:
 	VMOVUPS (BX), Y0
 	VMOVUPS 32(BX), Y1
@@ -298,6 +477,34 @@ kern3x16avx2_loop:
 	ADDQ R10, BX
 	DECQ CX
 	JNZ kern3x16avx2_loop
+kern3x16avx2_epi:
+	MOVQ al+80(FP), DI
+	TESTQ DI, DI
+	JZ kern3x16avx2_store
+	MOVQ be+88(FP), R8
+	MOVBLZX relu+96(FP), R9
+	VMOVUPS (DI), Y0
+	VMOVUPS 32(DI), Y1
+	VFMADD213PS (R8), Y0, Y3
+	VFMADD213PS 32(R8), Y1, Y4
+	VFMADD213PS (R8), Y0, Y5
+	VFMADD213PS 32(R8), Y1, Y6
+	VFMADD213PS (R8), Y0, Y7
+	VFMADD213PS 32(R8), Y1, Y8
+	TESTQ R9, R9
+	JZ kern3x16avx2_store
+	VPSRAD $31, Y3, Y2
+	VPANDN Y3, Y2, Y3
+	VPSRAD $31, Y4, Y2
+	VPANDN Y4, Y2, Y4
+	VPSRAD $31, Y5, Y2
+	VPANDN Y5, Y2, Y5
+	VPSRAD $31, Y6, Y2
+	VPANDN Y6, Y2, Y6
+	VPSRAD $31, Y7, Y2
+	VPANDN Y7, Y2, Y7
+	VPSRAD $31, Y8, Y2
+	VPANDN Y8, Y2, Y8
 kern3x16avx2_store:
 	VMOVUPS Y3, (DX)
 	VMOVUPS Y4, 32(DX)
@@ -308,8 +515,8 @@ kern3x16avx2_store:
 	VZEROUPPER
 	RET
 
-// func kern2x16avx2(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
-TEXT ·kern2x16avx2(SB), NOSPLIT, $0-65
+// func kern2x16avx2(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool)
+TEXT ·kern2x16avx2(SB), NOSPLIT, $0-97
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ sai+16(FP), R8
@@ -318,26 +525,35 @@ TEXT ·kern2x16avx2(SB), NOSPLIT, $0-65
 	MOVQ ldb+40(FP), R10
 	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R11
-	MOVBLZX acc+64(FP), AX
-	LEAQ (R8)(R8*2), R12
-	LEAQ (SI)(R8*4), DI
 	LEAQ (R11)(R11*2), R13
+	MOVBLZX acc+64(FP), AX
 	TESTQ AX, AX
 	LEAQ (DX)(R11*4), AX
-	JZ kern2x16avx2_zero
+	JZ kern2x16avx2_noacc
 	VMOVUPS (DX), Y3
 	VMOVUPS 32(DX), Y4
 	VMOVUPS (DX)(R11*1), Y5
 	VMOVUPS 32(DX)(R11*1), Y6
-	JMP kern2x16avx2_loopcheck
+	JMP kern2x16avx2_start
+kern2x16avx2_noacc:
+	MOVQ bias+72(FP), R12
+	TESTQ R12, R12
+	JZ kern2x16avx2_zero
+	VMOVUPS (R12), Y3
+	VMOVUPS 32(R12), Y4
+	VMOVUPS (R12), Y5
+	VMOVUPS 32(R12), Y6
+	JMP kern2x16avx2_start
 kern2x16avx2_zero:
 	VXORPS Y3, Y3, Y3
 	VXORPS Y4, Y4, Y4
 	VXORPS Y5, Y5, Y5
 	VXORPS Y6, Y6, Y6
-kern2x16avx2_loopcheck:
+kern2x16avx2_start:
+	LEAQ (R8)(R8*2), R12
+	LEAQ (SI)(R8*4), DI
 	TESTQ CX, CX
-	JZ kern2x16avx2_store
+	JZ kern2x16avx2_epi
 kern2x16avx2_loop:
 	VMOVUPS (BX), Y0
 	VMOVUPS 32(BX), Y1
@@ -352,6 +568,28 @@ kern2x16avx2_loop:
 	ADDQ R10, BX
 	DECQ CX
 	JNZ kern2x16avx2_loop
+kern2x16avx2_epi:
+	MOVQ al+80(FP), DI
+	TESTQ DI, DI
+	JZ kern2x16avx2_store
+	MOVQ be+88(FP), R8
+	MOVBLZX relu+96(FP), R9
+	VMOVUPS (DI), Y0
+	VMOVUPS 32(DI), Y1
+	VFMADD213PS (R8), Y0, Y3
+	VFMADD213PS 32(R8), Y1, Y4
+	VFMADD213PS (R8), Y0, Y5
+	VFMADD213PS 32(R8), Y1, Y6
+	TESTQ R9, R9
+	JZ kern2x16avx2_store
+	VPSRAD $31, Y3, Y2
+	VPANDN Y3, Y2, Y3
+	VPSRAD $31, Y4, Y2
+	VPANDN Y4, Y2, Y4
+	VPSRAD $31, Y5, Y2
+	VPANDN Y5, Y2, Y5
+	VPSRAD $31, Y6, Y2
+	VPANDN Y6, Y2, Y6
 kern2x16avx2_store:
 	VMOVUPS Y3, (DX)
 	VMOVUPS Y4, 32(DX)
@@ -360,8 +598,8 @@ kern2x16avx2_store:
 	VZEROUPPER
 	RET
 
-// func kern1x16avx2(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
-TEXT ·kern1x16avx2(SB), NOSPLIT, $0-65
+// func kern1x16avx2(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool)
+TEXT ·kern1x16avx2(SB), NOSPLIT, $0-97
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ sai+16(FP), R8
@@ -370,22 +608,29 @@ TEXT ·kern1x16avx2(SB), NOSPLIT, $0-65
 	MOVQ ldb+40(FP), R10
 	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R11
-	MOVBLZX acc+64(FP), AX
-	LEAQ (R8)(R8*2), R12
-	LEAQ (SI)(R8*4), DI
 	LEAQ (R11)(R11*2), R13
+	MOVBLZX acc+64(FP), AX
 	TESTQ AX, AX
 	LEAQ (DX)(R11*4), AX
-	JZ kern1x16avx2_zero
+	JZ kern1x16avx2_noacc
 	VMOVUPS (DX), Y3
 	VMOVUPS 32(DX), Y4
-	JMP kern1x16avx2_loopcheck
+	JMP kern1x16avx2_start
+kern1x16avx2_noacc:
+	MOVQ bias+72(FP), R12
+	TESTQ R12, R12
+	JZ kern1x16avx2_zero
+	VMOVUPS (R12), Y3
+	VMOVUPS 32(R12), Y4
+	JMP kern1x16avx2_start
 kern1x16avx2_zero:
 	VXORPS Y3, Y3, Y3
 	VXORPS Y4, Y4, Y4
-kern1x16avx2_loopcheck:
+kern1x16avx2_start:
+	LEAQ (R8)(R8*2), R12
+	LEAQ (SI)(R8*4), DI
 	TESTQ CX, CX
-	JZ kern1x16avx2_store
+	JZ kern1x16avx2_epi
 kern1x16avx2_loop:
 	VMOVUPS (BX), Y0
 	VMOVUPS 32(BX), Y1
@@ -397,14 +642,30 @@ kern1x16avx2_loop:
 	ADDQ R10, BX
 	DECQ CX
 	JNZ kern1x16avx2_loop
+kern1x16avx2_epi:
+	MOVQ al+80(FP), DI
+	TESTQ DI, DI
+	JZ kern1x16avx2_store
+	MOVQ be+88(FP), R8
+	MOVBLZX relu+96(FP), R9
+	VMOVUPS (DI), Y0
+	VMOVUPS 32(DI), Y1
+	VFMADD213PS (R8), Y0, Y3
+	VFMADD213PS 32(R8), Y1, Y4
+	TESTQ R9, R9
+	JZ kern1x16avx2_store
+	VPSRAD $31, Y3, Y2
+	VPANDN Y3, Y2, Y3
+	VPSRAD $31, Y4, Y2
+	VPANDN Y4, Y2, Y4
 kern1x16avx2_store:
 	VMOVUPS Y3, (DX)
 	VMOVUPS Y4, 32(DX)
 	VZEROUPPER
 	RET
 
-// func kern4x16avx2m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, mask *int32)
-TEXT ·kern4x16avx2m(SB), NOSPLIT, $0-80
+// func kern4x16avx2m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool, mask *int32)
+TEXT ·kern4x16avx2m(SB), NOSPLIT, $0-112
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ sai+16(FP), R8
@@ -413,16 +674,14 @@ TEXT ·kern4x16avx2m(SB), NOSPLIT, $0-80
 	MOVQ ldb+40(FP), R10
 	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R11
-	MOVQ mask+72(FP), AX
+	MOVQ mask+104(FP), AX
 	VMOVDQU (AX), Y13
 	VMOVDQU 32(AX), Y14
-	MOVBLZX acc+64(FP), AX
-	LEAQ (R8)(R8*2), R12
-	LEAQ (SI)(R8*4), DI
 	LEAQ (R11)(R11*2), R13
+	MOVBLZX acc+64(FP), AX
 	TESTQ AX, AX
 	LEAQ (DX)(R11*4), AX
-	JZ kern4x16avx2m_zero
+	JZ kern4x16avx2m_noacc
 	VMASKMOVPS (DX), Y13, Y3
 	VMASKMOVPS 32(DX), Y14, Y4
 	VMASKMOVPS (DX)(R11*1), Y13, Y5
@@ -431,7 +690,20 @@ TEXT ·kern4x16avx2m(SB), NOSPLIT, $0-80
 	VMASKMOVPS 32(DX)(R11*2), Y14, Y8
 	VMASKMOVPS (DX)(R13*1), Y13, Y9
 	VMASKMOVPS 32(DX)(R13*1), Y14, Y10
-	JMP kern4x16avx2m_loopcheck
+	JMP kern4x16avx2m_start
+kern4x16avx2m_noacc:
+	MOVQ bias+72(FP), R12
+	TESTQ R12, R12
+	JZ kern4x16avx2m_zero
+	VMASKMOVPS (R12), Y13, Y3
+	VMASKMOVPS 32(R12), Y14, Y4
+	VMASKMOVPS (R12), Y13, Y5
+	VMASKMOVPS 32(R12), Y14, Y6
+	VMASKMOVPS (R12), Y13, Y7
+	VMASKMOVPS 32(R12), Y14, Y8
+	VMASKMOVPS (R12), Y13, Y9
+	VMASKMOVPS 32(R12), Y14, Y10
+	JMP kern4x16avx2m_start
 kern4x16avx2m_zero:
 	VXORPS Y3, Y3, Y3
 	VXORPS Y4, Y4, Y4
@@ -441,9 +713,11 @@ kern4x16avx2m_zero:
 	VXORPS Y8, Y8, Y8
 	VXORPS Y9, Y9, Y9
 	VXORPS Y10, Y10, Y10
-kern4x16avx2m_loopcheck:
+kern4x16avx2m_start:
+	LEAQ (R8)(R8*2), R12
+	LEAQ (SI)(R8*4), DI
 	TESTQ CX, CX
-	JZ kern4x16avx2m_store
+	JZ kern4x16avx2m_epi
 kern4x16avx2m_loop:
 	VMASKMOVPS (BX), Y13, Y0
 	VMASKMOVPS 32(BX), Y14, Y1
@@ -464,6 +738,42 @@ kern4x16avx2m_loop:
 	ADDQ R10, BX
 	DECQ CX
 	JNZ kern4x16avx2m_loop
+kern4x16avx2m_epi:
+	MOVQ al+80(FP), DI
+	TESTQ DI, DI
+	JZ kern4x16avx2m_store
+	MOVQ be+88(FP), R8
+	MOVBLZX relu+96(FP), R9
+	VMASKMOVPS (DI), Y13, Y0
+	VMASKMOVPS (R8), Y13, Y11
+	VMASKMOVPS 32(DI), Y14, Y1
+	VMASKMOVPS 32(R8), Y14, Y12
+	VFMADD213PS Y11, Y0, Y3
+	VFMADD213PS Y12, Y1, Y4
+	VFMADD213PS Y11, Y0, Y5
+	VFMADD213PS Y12, Y1, Y6
+	VFMADD213PS Y11, Y0, Y7
+	VFMADD213PS Y12, Y1, Y8
+	VFMADD213PS Y11, Y0, Y9
+	VFMADD213PS Y12, Y1, Y10
+	TESTQ R9, R9
+	JZ kern4x16avx2m_store
+	VPSRAD $31, Y3, Y2
+	VPANDN Y3, Y2, Y3
+	VPSRAD $31, Y4, Y2
+	VPANDN Y4, Y2, Y4
+	VPSRAD $31, Y5, Y2
+	VPANDN Y5, Y2, Y5
+	VPSRAD $31, Y6, Y2
+	VPANDN Y6, Y2, Y6
+	VPSRAD $31, Y7, Y2
+	VPANDN Y7, Y2, Y7
+	VPSRAD $31, Y8, Y2
+	VPANDN Y8, Y2, Y8
+	VPSRAD $31, Y9, Y2
+	VPANDN Y9, Y2, Y9
+	VPSRAD $31, Y10, Y2
+	VPANDN Y10, Y2, Y10
 kern4x16avx2m_store:
 	VMASKMOVPS Y3, Y13, (DX)
 	VMASKMOVPS Y4, Y14, 32(DX)
@@ -476,8 +786,8 @@ kern4x16avx2m_store:
 	VZEROUPPER
 	RET
 
-// func kern3x16avx2m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, mask *int32)
-TEXT ·kern3x16avx2m(SB), NOSPLIT, $0-80
+// func kern3x16avx2m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool, mask *int32)
+TEXT ·kern3x16avx2m(SB), NOSPLIT, $0-112
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ sai+16(FP), R8
@@ -486,23 +796,32 @@ TEXT ·kern3x16avx2m(SB), NOSPLIT, $0-80
 	MOVQ ldb+40(FP), R10
 	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R11
-	MOVQ mask+72(FP), AX
+	MOVQ mask+104(FP), AX
 	VMOVDQU (AX), Y13
 	VMOVDQU 32(AX), Y14
-	MOVBLZX acc+64(FP), AX
-	LEAQ (R8)(R8*2), R12
-	LEAQ (SI)(R8*4), DI
 	LEAQ (R11)(R11*2), R13
+	MOVBLZX acc+64(FP), AX
 	TESTQ AX, AX
 	LEAQ (DX)(R11*4), AX
-	JZ kern3x16avx2m_zero
+	JZ kern3x16avx2m_noacc
 	VMASKMOVPS (DX), Y13, Y3
 	VMASKMOVPS 32(DX), Y14, Y4
 	VMASKMOVPS (DX)(R11*1), Y13, Y5
 	VMASKMOVPS 32(DX)(R11*1), Y14, Y6
 	VMASKMOVPS (DX)(R11*2), Y13, Y7
 	VMASKMOVPS 32(DX)(R11*2), Y14, Y8
-	JMP kern3x16avx2m_loopcheck
+	JMP kern3x16avx2m_start
+kern3x16avx2m_noacc:
+	MOVQ bias+72(FP), R12
+	TESTQ R12, R12
+	JZ kern3x16avx2m_zero
+	VMASKMOVPS (R12), Y13, Y3
+	VMASKMOVPS 32(R12), Y14, Y4
+	VMASKMOVPS (R12), Y13, Y5
+	VMASKMOVPS 32(R12), Y14, Y6
+	VMASKMOVPS (R12), Y13, Y7
+	VMASKMOVPS 32(R12), Y14, Y8
+	JMP kern3x16avx2m_start
 kern3x16avx2m_zero:
 	VXORPS Y3, Y3, Y3
 	VXORPS Y4, Y4, Y4
@@ -510,9 +829,11 @@ kern3x16avx2m_zero:
 	VXORPS Y6, Y6, Y6
 	VXORPS Y7, Y7, Y7
 	VXORPS Y8, Y8, Y8
-kern3x16avx2m_loopcheck:
+kern3x16avx2m_start:
+	LEAQ (R8)(R8*2), R12
+	LEAQ (SI)(R8*4), DI
 	TESTQ CX, CX
-	JZ kern3x16avx2m_store
+	JZ kern3x16avx2m_epi
 kern3x16avx2m_loop:
 	VMASKMOVPS (BX), Y13, Y0
 	VMASKMOVPS 32(BX), Y14, Y1
@@ -530,6 +851,36 @@ kern3x16avx2m_loop:
 	ADDQ R10, BX
 	DECQ CX
 	JNZ kern3x16avx2m_loop
+kern3x16avx2m_epi:
+	MOVQ al+80(FP), DI
+	TESTQ DI, DI
+	JZ kern3x16avx2m_store
+	MOVQ be+88(FP), R8
+	MOVBLZX relu+96(FP), R9
+	VMASKMOVPS (DI), Y13, Y0
+	VMASKMOVPS (R8), Y13, Y11
+	VMASKMOVPS 32(DI), Y14, Y1
+	VMASKMOVPS 32(R8), Y14, Y12
+	VFMADD213PS Y11, Y0, Y3
+	VFMADD213PS Y12, Y1, Y4
+	VFMADD213PS Y11, Y0, Y5
+	VFMADD213PS Y12, Y1, Y6
+	VFMADD213PS Y11, Y0, Y7
+	VFMADD213PS Y12, Y1, Y8
+	TESTQ R9, R9
+	JZ kern3x16avx2m_store
+	VPSRAD $31, Y3, Y2
+	VPANDN Y3, Y2, Y3
+	VPSRAD $31, Y4, Y2
+	VPANDN Y4, Y2, Y4
+	VPSRAD $31, Y5, Y2
+	VPANDN Y5, Y2, Y5
+	VPSRAD $31, Y6, Y2
+	VPANDN Y6, Y2, Y6
+	VPSRAD $31, Y7, Y2
+	VPANDN Y7, Y2, Y7
+	VPSRAD $31, Y8, Y2
+	VPANDN Y8, Y2, Y8
 kern3x16avx2m_store:
 	VMASKMOVPS Y3, Y13, (DX)
 	VMASKMOVPS Y4, Y14, 32(DX)
@@ -540,8 +891,8 @@ kern3x16avx2m_store:
 	VZEROUPPER
 	RET
 
-// func kern2x16avx2m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, mask *int32)
-TEXT ·kern2x16avx2m(SB), NOSPLIT, $0-80
+// func kern2x16avx2m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool, mask *int32)
+TEXT ·kern2x16avx2m(SB), NOSPLIT, $0-112
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ sai+16(FP), R8
@@ -550,29 +901,38 @@ TEXT ·kern2x16avx2m(SB), NOSPLIT, $0-80
 	MOVQ ldb+40(FP), R10
 	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R11
-	MOVQ mask+72(FP), AX
+	MOVQ mask+104(FP), AX
 	VMOVDQU (AX), Y13
 	VMOVDQU 32(AX), Y14
-	MOVBLZX acc+64(FP), AX
-	LEAQ (R8)(R8*2), R12
-	LEAQ (SI)(R8*4), DI
 	LEAQ (R11)(R11*2), R13
+	MOVBLZX acc+64(FP), AX
 	TESTQ AX, AX
 	LEAQ (DX)(R11*4), AX
-	JZ kern2x16avx2m_zero
+	JZ kern2x16avx2m_noacc
 	VMASKMOVPS (DX), Y13, Y3
 	VMASKMOVPS 32(DX), Y14, Y4
 	VMASKMOVPS (DX)(R11*1), Y13, Y5
 	VMASKMOVPS 32(DX)(R11*1), Y14, Y6
-	JMP kern2x16avx2m_loopcheck
+	JMP kern2x16avx2m_start
+kern2x16avx2m_noacc:
+	MOVQ bias+72(FP), R12
+	TESTQ R12, R12
+	JZ kern2x16avx2m_zero
+	VMASKMOVPS (R12), Y13, Y3
+	VMASKMOVPS 32(R12), Y14, Y4
+	VMASKMOVPS (R12), Y13, Y5
+	VMASKMOVPS 32(R12), Y14, Y6
+	JMP kern2x16avx2m_start
 kern2x16avx2m_zero:
 	VXORPS Y3, Y3, Y3
 	VXORPS Y4, Y4, Y4
 	VXORPS Y5, Y5, Y5
 	VXORPS Y6, Y6, Y6
-kern2x16avx2m_loopcheck:
+kern2x16avx2m_start:
+	LEAQ (R8)(R8*2), R12
+	LEAQ (SI)(R8*4), DI
 	TESTQ CX, CX
-	JZ kern2x16avx2m_store
+	JZ kern2x16avx2m_epi
 kern2x16avx2m_loop:
 	VMASKMOVPS (BX), Y13, Y0
 	VMASKMOVPS 32(BX), Y14, Y1
@@ -587,6 +947,30 @@ kern2x16avx2m_loop:
 	ADDQ R10, BX
 	DECQ CX
 	JNZ kern2x16avx2m_loop
+kern2x16avx2m_epi:
+	MOVQ al+80(FP), DI
+	TESTQ DI, DI
+	JZ kern2x16avx2m_store
+	MOVQ be+88(FP), R8
+	MOVBLZX relu+96(FP), R9
+	VMASKMOVPS (DI), Y13, Y0
+	VMASKMOVPS (R8), Y13, Y11
+	VMASKMOVPS 32(DI), Y14, Y1
+	VMASKMOVPS 32(R8), Y14, Y12
+	VFMADD213PS Y11, Y0, Y3
+	VFMADD213PS Y12, Y1, Y4
+	VFMADD213PS Y11, Y0, Y5
+	VFMADD213PS Y12, Y1, Y6
+	TESTQ R9, R9
+	JZ kern2x16avx2m_store
+	VPSRAD $31, Y3, Y2
+	VPANDN Y3, Y2, Y3
+	VPSRAD $31, Y4, Y2
+	VPANDN Y4, Y2, Y4
+	VPSRAD $31, Y5, Y2
+	VPANDN Y5, Y2, Y5
+	VPSRAD $31, Y6, Y2
+	VPANDN Y6, Y2, Y6
 kern2x16avx2m_store:
 	VMASKMOVPS Y3, Y13, (DX)
 	VMASKMOVPS Y4, Y14, 32(DX)
@@ -595,8 +979,8 @@ kern2x16avx2m_store:
 	VZEROUPPER
 	RET
 
-// func kern1x16avx2m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, mask *int32)
-TEXT ·kern1x16avx2m(SB), NOSPLIT, $0-80
+// func kern1x16avx2m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool, mask *int32)
+TEXT ·kern1x16avx2m(SB), NOSPLIT, $0-112
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ sai+16(FP), R8
@@ -605,25 +989,32 @@ TEXT ·kern1x16avx2m(SB), NOSPLIT, $0-80
 	MOVQ ldb+40(FP), R10
 	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R11
-	MOVQ mask+72(FP), AX
+	MOVQ mask+104(FP), AX
 	VMOVDQU (AX), Y13
 	VMOVDQU 32(AX), Y14
-	MOVBLZX acc+64(FP), AX
-	LEAQ (R8)(R8*2), R12
-	LEAQ (SI)(R8*4), DI
 	LEAQ (R11)(R11*2), R13
+	MOVBLZX acc+64(FP), AX
 	TESTQ AX, AX
 	LEAQ (DX)(R11*4), AX
-	JZ kern1x16avx2m_zero
+	JZ kern1x16avx2m_noacc
 	VMASKMOVPS (DX), Y13, Y3
 	VMASKMOVPS 32(DX), Y14, Y4
-	JMP kern1x16avx2m_loopcheck
+	JMP kern1x16avx2m_start
+kern1x16avx2m_noacc:
+	MOVQ bias+72(FP), R12
+	TESTQ R12, R12
+	JZ kern1x16avx2m_zero
+	VMASKMOVPS (R12), Y13, Y3
+	VMASKMOVPS 32(R12), Y14, Y4
+	JMP kern1x16avx2m_start
 kern1x16avx2m_zero:
 	VXORPS Y3, Y3, Y3
 	VXORPS Y4, Y4, Y4
-kern1x16avx2m_loopcheck:
+kern1x16avx2m_start:
+	LEAQ (R8)(R8*2), R12
+	LEAQ (SI)(R8*4), DI
 	TESTQ CX, CX
-	JZ kern1x16avx2m_store
+	JZ kern1x16avx2m_epi
 kern1x16avx2m_loop:
 	VMASKMOVPS (BX), Y13, Y0
 	VMASKMOVPS 32(BX), Y14, Y1
@@ -635,6 +1026,24 @@ kern1x16avx2m_loop:
 	ADDQ R10, BX
 	DECQ CX
 	JNZ kern1x16avx2m_loop
+kern1x16avx2m_epi:
+	MOVQ al+80(FP), DI
+	TESTQ DI, DI
+	JZ kern1x16avx2m_store
+	MOVQ be+88(FP), R8
+	MOVBLZX relu+96(FP), R9
+	VMASKMOVPS (DI), Y13, Y0
+	VMASKMOVPS (R8), Y13, Y11
+	VMASKMOVPS 32(DI), Y14, Y1
+	VMASKMOVPS 32(R8), Y14, Y12
+	VFMADD213PS Y11, Y0, Y3
+	VFMADD213PS Y12, Y1, Y4
+	TESTQ R9, R9
+	JZ kern1x16avx2m_store
+	VPSRAD $31, Y3, Y2
+	VPANDN Y3, Y2, Y3
+	VPSRAD $31, Y4, Y2
+	VPANDN Y4, Y2, Y4
 kern1x16avx2m_store:
 	VMASKMOVPS Y3, Y13, (DX)
 	VMASKMOVPS Y4, Y14, 32(DX)

@@ -8,10 +8,13 @@
 // kernels give bit-identical results. Accumulators live in Z16-Z31 so that
 // X15 (zero in ABIInternal) is never touched; R14/R15 are not used either.
 // The "m" kernels handle a block narrower than 16 columns through the
-// opmask K1 (bit j set: column j is loaded and stored).
+// opmask K1 (bit j set: column j is loaded and stored). bias (may be nil)
+// is a prologue: without acc, rows start from the bias row; al and be (al
+// may be nil) an epilogue: C = acc·al + be per column (one FMA), then
+// max(·, 0) when relu.
 
-// func kern8x32(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
-TEXT ·kern8x32(SB), NOSPLIT, $0-65
+// func kern8x32(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool)
+TEXT ·kern8x32(SB), NOSPLIT, $0-97
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ sai+16(FP), R8
@@ -20,13 +23,11 @@ TEXT ·kern8x32(SB), NOSPLIT, $0-65
 	MOVQ ldb+40(FP), R10
 	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R11
-	MOVBLZX acc+64(FP), AX
-	LEAQ (R8)(R8*2), R12
-	LEAQ (SI)(R8*4), DI
 	LEAQ (R11)(R11*2), R13
+	MOVBLZX acc+64(FP), AX
 	TESTQ AX, AX
 	LEAQ (DX)(R11*4), AX
-	JZ kern8x32_zero
+	JZ kern8x32_noacc
 	VMOVUPS (DX), Z16
 	VMOVUPS 64(DX), Z17
 	VMOVUPS (DX)(R11*1), Z18
@@ -43,7 +44,28 @@ TEXT ·kern8x32(SB), NOSPLIT, $0-65
 	VMOVUPS 64(AX)(R11*2), Z29
 	VMOVUPS (AX)(R13*1), Z30
 	VMOVUPS 64(AX)(R13*1), Z31
-	JMP kern8x32_loopcheck
+	JMP kern8x32_start
+kern8x32_noacc:
+	MOVQ bias+72(FP), R12
+	TESTQ R12, R12
+	JZ kern8x32_zero
+	VMOVUPS (R12), Z16
+	VMOVUPS 64(R12), Z17
+	VMOVUPS (R12), Z18
+	VMOVUPS 64(R12), Z19
+	VMOVUPS (R12), Z20
+	VMOVUPS 64(R12), Z21
+	VMOVUPS (R12), Z22
+	VMOVUPS 64(R12), Z23
+	VMOVUPS (R12), Z24
+	VMOVUPS 64(R12), Z25
+	VMOVUPS (R12), Z26
+	VMOVUPS 64(R12), Z27
+	VMOVUPS (R12), Z28
+	VMOVUPS 64(R12), Z29
+	VMOVUPS (R12), Z30
+	VMOVUPS 64(R12), Z31
+	JMP kern8x32_start
 kern8x32_zero:
 	VPXORD Z16, Z16, Z16
 	VPXORD Z17, Z17, Z17
@@ -61,9 +83,11 @@ kern8x32_zero:
 	VPXORD Z29, Z29, Z29
 	VPXORD Z30, Z30, Z30
 	VPXORD Z31, Z31, Z31
-kern8x32_loopcheck:
+kern8x32_start:
+	LEAQ (R8)(R8*2), R12
+	LEAQ (SI)(R8*4), DI
 	TESTQ CX, CX
-	JZ kern8x32_store
+	JZ kern8x32_epi
 kern8x32_loop:
 	VMOVUPS (BX), Z0
 	VMOVUPS 64(BX), Z1
@@ -96,6 +120,66 @@ kern8x32_loop:
 	ADDQ R10, BX
 	DECQ CX
 	JNZ kern8x32_loop
+kern8x32_epi:
+	MOVQ al+80(FP), DI
+	TESTQ DI, DI
+	JZ kern8x32_store
+	MOVQ be+88(FP), R8
+	MOVBLZX relu+96(FP), R9
+	VMOVUPS (DI), Z0
+	VMOVUPS (R8), Z10
+	VMOVUPS 64(DI), Z1
+	VMOVUPS 64(R8), Z11
+	VFMADD213PS Z10, Z0, Z16
+	VFMADD213PS Z11, Z1, Z17
+	VFMADD213PS Z10, Z0, Z18
+	VFMADD213PS Z11, Z1, Z19
+	VFMADD213PS Z10, Z0, Z20
+	VFMADD213PS Z11, Z1, Z21
+	VFMADD213PS Z10, Z0, Z22
+	VFMADD213PS Z11, Z1, Z23
+	VFMADD213PS Z10, Z0, Z24
+	VFMADD213PS Z11, Z1, Z25
+	VFMADD213PS Z10, Z0, Z26
+	VFMADD213PS Z11, Z1, Z27
+	VFMADD213PS Z10, Z0, Z28
+	VFMADD213PS Z11, Z1, Z29
+	VFMADD213PS Z10, Z0, Z30
+	VFMADD213PS Z11, Z1, Z31
+	TESTQ R9, R9
+	JZ kern8x32_store
+	VPSRAD $31, Z16, Z12
+	VPANDND Z16, Z12, Z16
+	VPSRAD $31, Z17, Z12
+	VPANDND Z17, Z12, Z17
+	VPSRAD $31, Z18, Z12
+	VPANDND Z18, Z12, Z18
+	VPSRAD $31, Z19, Z12
+	VPANDND Z19, Z12, Z19
+	VPSRAD $31, Z20, Z12
+	VPANDND Z20, Z12, Z20
+	VPSRAD $31, Z21, Z12
+	VPANDND Z21, Z12, Z21
+	VPSRAD $31, Z22, Z12
+	VPANDND Z22, Z12, Z22
+	VPSRAD $31, Z23, Z12
+	VPANDND Z23, Z12, Z23
+	VPSRAD $31, Z24, Z12
+	VPANDND Z24, Z12, Z24
+	VPSRAD $31, Z25, Z12
+	VPANDND Z25, Z12, Z25
+	VPSRAD $31, Z26, Z12
+	VPANDND Z26, Z12, Z26
+	VPSRAD $31, Z27, Z12
+	VPANDND Z27, Z12, Z27
+	VPSRAD $31, Z28, Z12
+	VPANDND Z28, Z12, Z28
+	VPSRAD $31, Z29, Z12
+	VPANDND Z29, Z12, Z29
+	VPSRAD $31, Z30, Z12
+	VPANDND Z30, Z12, Z30
+	VPSRAD $31, Z31, Z12
+	VPANDND Z31, Z12, Z31
 kern8x32_store:
 	VMOVUPS Z16, (DX)
 	VMOVUPS Z17, 64(DX)
@@ -116,8 +200,8 @@ kern8x32_store:
 	VZEROUPPER
 	RET
 
-// func kern8x16(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
-TEXT ·kern8x16(SB), NOSPLIT, $0-65
+// func kern8x16(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool)
+TEXT ·kern8x16(SB), NOSPLIT, $0-97
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ sai+16(FP), R8
@@ -126,13 +210,11 @@ TEXT ·kern8x16(SB), NOSPLIT, $0-65
 	MOVQ ldb+40(FP), R10
 	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R11
-	MOVBLZX acc+64(FP), AX
-	LEAQ (R8)(R8*2), R12
-	LEAQ (SI)(R8*4), DI
 	LEAQ (R11)(R11*2), R13
+	MOVBLZX acc+64(FP), AX
 	TESTQ AX, AX
 	LEAQ (DX)(R11*4), AX
-	JZ kern8x16_zero
+	JZ kern8x16_noacc
 	VMOVUPS (DX), Z16
 	VMOVUPS (DX)(R11*1), Z17
 	VMOVUPS (DX)(R11*2), Z18
@@ -141,7 +223,20 @@ TEXT ·kern8x16(SB), NOSPLIT, $0-65
 	VMOVUPS (AX)(R11*1), Z21
 	VMOVUPS (AX)(R11*2), Z22
 	VMOVUPS (AX)(R13*1), Z23
-	JMP kern8x16_loopcheck
+	JMP kern8x16_start
+kern8x16_noacc:
+	MOVQ bias+72(FP), R12
+	TESTQ R12, R12
+	JZ kern8x16_zero
+	VMOVUPS (R12), Z16
+	VMOVUPS (R12), Z17
+	VMOVUPS (R12), Z18
+	VMOVUPS (R12), Z19
+	VMOVUPS (R12), Z20
+	VMOVUPS (R12), Z21
+	VMOVUPS (R12), Z22
+	VMOVUPS (R12), Z23
+	JMP kern8x16_start
 kern8x16_zero:
 	VPXORD Z16, Z16, Z16
 	VPXORD Z17, Z17, Z17
@@ -151,9 +246,11 @@ kern8x16_zero:
 	VPXORD Z21, Z21, Z21
 	VPXORD Z22, Z22, Z22
 	VPXORD Z23, Z23, Z23
-kern8x16_loopcheck:
+kern8x16_start:
+	LEAQ (R8)(R8*2), R12
+	LEAQ (SI)(R8*4), DI
 	TESTQ CX, CX
-	JZ kern8x16_store
+	JZ kern8x16_epi
 kern8x16_loop:
 	VMOVUPS (BX), Z0
 	VBROADCASTSS (SI), Z2
@@ -177,6 +274,40 @@ kern8x16_loop:
 	ADDQ R10, BX
 	DECQ CX
 	JNZ kern8x16_loop
+kern8x16_epi:
+	MOVQ al+80(FP), DI
+	TESTQ DI, DI
+	JZ kern8x16_store
+	MOVQ be+88(FP), R8
+	MOVBLZX relu+96(FP), R9
+	VMOVUPS (DI), Z0
+	VMOVUPS (R8), Z10
+	VFMADD213PS Z10, Z0, Z16
+	VFMADD213PS Z10, Z0, Z17
+	VFMADD213PS Z10, Z0, Z18
+	VFMADD213PS Z10, Z0, Z19
+	VFMADD213PS Z10, Z0, Z20
+	VFMADD213PS Z10, Z0, Z21
+	VFMADD213PS Z10, Z0, Z22
+	VFMADD213PS Z10, Z0, Z23
+	TESTQ R9, R9
+	JZ kern8x16_store
+	VPSRAD $31, Z16, Z12
+	VPANDND Z16, Z12, Z16
+	VPSRAD $31, Z17, Z12
+	VPANDND Z17, Z12, Z17
+	VPSRAD $31, Z18, Z12
+	VPANDND Z18, Z12, Z18
+	VPSRAD $31, Z19, Z12
+	VPANDND Z19, Z12, Z19
+	VPSRAD $31, Z20, Z12
+	VPANDND Z20, Z12, Z20
+	VPSRAD $31, Z21, Z12
+	VPANDND Z21, Z12, Z21
+	VPSRAD $31, Z22, Z12
+	VPANDND Z22, Z12, Z22
+	VPSRAD $31, Z23, Z12
+	VPANDND Z23, Z12, Z23
 kern8x16_store:
 	VMOVUPS Z16, (DX)
 	VMOVUPS Z17, (DX)(R11*1)
@@ -189,8 +320,8 @@ kern8x16_store:
 	VZEROUPPER
 	RET
 
-// func kern8x16m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, mask uint16)
-TEXT ·kern8x16m(SB), NOSPLIT, $0-68
+// func kern8x16m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool, mask uint16)
+TEXT ·kern8x16m(SB), NOSPLIT, $0-100
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ sai+16(FP), R8
@@ -199,15 +330,13 @@ TEXT ·kern8x16m(SB), NOSPLIT, $0-68
 	MOVQ ldb+40(FP), R10
 	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R11
-	MOVWLZX mask+66(FP), AX
+	MOVWLZX mask+98(FP), AX
 	KMOVW AX, K1
-	MOVBLZX acc+64(FP), AX
-	LEAQ (R8)(R8*2), R12
-	LEAQ (SI)(R8*4), DI
 	LEAQ (R11)(R11*2), R13
+	MOVBLZX acc+64(FP), AX
 	TESTQ AX, AX
 	LEAQ (DX)(R11*4), AX
-	JZ kern8x16m_zero
+	JZ kern8x16m_noacc
 	VMOVUPS.Z (DX), K1, Z16
 	VMOVUPS.Z (DX)(R11*1), K1, Z17
 	VMOVUPS.Z (DX)(R11*2), K1, Z18
@@ -216,7 +345,20 @@ TEXT ·kern8x16m(SB), NOSPLIT, $0-68
 	VMOVUPS.Z (AX)(R11*1), K1, Z21
 	VMOVUPS.Z (AX)(R11*2), K1, Z22
 	VMOVUPS.Z (AX)(R13*1), K1, Z23
-	JMP kern8x16m_loopcheck
+	JMP kern8x16m_start
+kern8x16m_noacc:
+	MOVQ bias+72(FP), R12
+	TESTQ R12, R12
+	JZ kern8x16m_zero
+	VMOVUPS.Z (R12), K1, Z16
+	VMOVUPS.Z (R12), K1, Z17
+	VMOVUPS.Z (R12), K1, Z18
+	VMOVUPS.Z (R12), K1, Z19
+	VMOVUPS.Z (R12), K1, Z20
+	VMOVUPS.Z (R12), K1, Z21
+	VMOVUPS.Z (R12), K1, Z22
+	VMOVUPS.Z (R12), K1, Z23
+	JMP kern8x16m_start
 kern8x16m_zero:
 	VPXORD Z16, Z16, Z16
 	VPXORD Z17, Z17, Z17
@@ -226,9 +368,11 @@ kern8x16m_zero:
 	VPXORD Z21, Z21, Z21
 	VPXORD Z22, Z22, Z22
 	VPXORD Z23, Z23, Z23
-kern8x16m_loopcheck:
+kern8x16m_start:
+	LEAQ (R8)(R8*2), R12
+	LEAQ (SI)(R8*4), DI
 	TESTQ CX, CX
-	JZ kern8x16m_store
+	JZ kern8x16m_epi
 kern8x16m_loop:
 	VMOVUPS.Z (BX), K1, Z0
 	VBROADCASTSS (SI), Z2
@@ -252,6 +396,40 @@ kern8x16m_loop:
 	ADDQ R10, BX
 	DECQ CX
 	JNZ kern8x16m_loop
+kern8x16m_epi:
+	MOVQ al+80(FP), DI
+	TESTQ DI, DI
+	JZ kern8x16m_store
+	MOVQ be+88(FP), R8
+	MOVBLZX relu+96(FP), R9
+	VMOVUPS.Z (DI), K1, Z0
+	VMOVUPS.Z (R8), K1, Z10
+	VFMADD213PS Z10, Z0, Z16
+	VFMADD213PS Z10, Z0, Z17
+	VFMADD213PS Z10, Z0, Z18
+	VFMADD213PS Z10, Z0, Z19
+	VFMADD213PS Z10, Z0, Z20
+	VFMADD213PS Z10, Z0, Z21
+	VFMADD213PS Z10, Z0, Z22
+	VFMADD213PS Z10, Z0, Z23
+	TESTQ R9, R9
+	JZ kern8x16m_store
+	VPSRAD $31, Z16, Z12
+	VPANDND Z16, Z12, Z16
+	VPSRAD $31, Z17, Z12
+	VPANDND Z17, Z12, Z17
+	VPSRAD $31, Z18, Z12
+	VPANDND Z18, Z12, Z18
+	VPSRAD $31, Z19, Z12
+	VPANDND Z19, Z12, Z19
+	VPSRAD $31, Z20, Z12
+	VPANDND Z20, Z12, Z20
+	VPSRAD $31, Z21, Z12
+	VPANDND Z21, Z12, Z21
+	VPSRAD $31, Z22, Z12
+	VPANDND Z22, Z12, Z22
+	VPSRAD $31, Z23, Z12
+	VPANDND Z23, Z12, Z23
 kern8x16m_store:
 	VMOVUPS Z16, K1, (DX)
 	VMOVUPS Z17, K1, (DX)(R11*1)
@@ -264,8 +442,8 @@ kern8x16m_store:
 	VZEROUPPER
 	RET
 
-// func kern7x32(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
-TEXT ·kern7x32(SB), NOSPLIT, $0-65
+// func kern7x32(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool)
+TEXT ·kern7x32(SB), NOSPLIT, $0-97
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ sai+16(FP), R8
@@ -274,13 +452,11 @@ TEXT ·kern7x32(SB), NOSPLIT, $0-65
 	MOVQ ldb+40(FP), R10
 	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R11
-	MOVBLZX acc+64(FP), AX
-	LEAQ (R8)(R8*2), R12
-	LEAQ (SI)(R8*4), DI
 	LEAQ (R11)(R11*2), R13
+	MOVBLZX acc+64(FP), AX
 	TESTQ AX, AX
 	LEAQ (DX)(R11*4), AX
-	JZ kern7x32_zero
+	JZ kern7x32_noacc
 	VMOVUPS (DX), Z16
 	VMOVUPS 64(DX), Z17
 	VMOVUPS (DX)(R11*1), Z18
@@ -295,7 +471,26 @@ TEXT ·kern7x32(SB), NOSPLIT, $0-65
 	VMOVUPS 64(AX)(R11*1), Z27
 	VMOVUPS (AX)(R11*2), Z28
 	VMOVUPS 64(AX)(R11*2), Z29
-	JMP kern7x32_loopcheck
+	JMP kern7x32_start
+kern7x32_noacc:
+	MOVQ bias+72(FP), R12
+	TESTQ R12, R12
+	JZ kern7x32_zero
+	VMOVUPS (R12), Z16
+	VMOVUPS 64(R12), Z17
+	VMOVUPS (R12), Z18
+	VMOVUPS 64(R12), Z19
+	VMOVUPS (R12), Z20
+	VMOVUPS 64(R12), Z21
+	VMOVUPS (R12), Z22
+	VMOVUPS 64(R12), Z23
+	VMOVUPS (R12), Z24
+	VMOVUPS 64(R12), Z25
+	VMOVUPS (R12), Z26
+	VMOVUPS 64(R12), Z27
+	VMOVUPS (R12), Z28
+	VMOVUPS 64(R12), Z29
+	JMP kern7x32_start
 kern7x32_zero:
 	VPXORD Z16, Z16, Z16
 	VPXORD Z17, Z17, Z17
@@ -311,9 +506,11 @@ kern7x32_zero:
 	VPXORD Z27, Z27, Z27
 	VPXORD Z28, Z28, Z28
 	VPXORD Z29, Z29, Z29
-kern7x32_loopcheck:
+kern7x32_start:
+	LEAQ (R8)(R8*2), R12
+	LEAQ (SI)(R8*4), DI
 	TESTQ CX, CX
-	JZ kern7x32_store
+	JZ kern7x32_epi
 kern7x32_loop:
 	VMOVUPS (BX), Z0
 	VMOVUPS 64(BX), Z1
@@ -343,6 +540,60 @@ kern7x32_loop:
 	ADDQ R10, BX
 	DECQ CX
 	JNZ kern7x32_loop
+kern7x32_epi:
+	MOVQ al+80(FP), DI
+	TESTQ DI, DI
+	JZ kern7x32_store
+	MOVQ be+88(FP), R8
+	MOVBLZX relu+96(FP), R9
+	VMOVUPS (DI), Z0
+	VMOVUPS (R8), Z10
+	VMOVUPS 64(DI), Z1
+	VMOVUPS 64(R8), Z11
+	VFMADD213PS Z10, Z0, Z16
+	VFMADD213PS Z11, Z1, Z17
+	VFMADD213PS Z10, Z0, Z18
+	VFMADD213PS Z11, Z1, Z19
+	VFMADD213PS Z10, Z0, Z20
+	VFMADD213PS Z11, Z1, Z21
+	VFMADD213PS Z10, Z0, Z22
+	VFMADD213PS Z11, Z1, Z23
+	VFMADD213PS Z10, Z0, Z24
+	VFMADD213PS Z11, Z1, Z25
+	VFMADD213PS Z10, Z0, Z26
+	VFMADD213PS Z11, Z1, Z27
+	VFMADD213PS Z10, Z0, Z28
+	VFMADD213PS Z11, Z1, Z29
+	TESTQ R9, R9
+	JZ kern7x32_store
+	VPSRAD $31, Z16, Z12
+	VPANDND Z16, Z12, Z16
+	VPSRAD $31, Z17, Z12
+	VPANDND Z17, Z12, Z17
+	VPSRAD $31, Z18, Z12
+	VPANDND Z18, Z12, Z18
+	VPSRAD $31, Z19, Z12
+	VPANDND Z19, Z12, Z19
+	VPSRAD $31, Z20, Z12
+	VPANDND Z20, Z12, Z20
+	VPSRAD $31, Z21, Z12
+	VPANDND Z21, Z12, Z21
+	VPSRAD $31, Z22, Z12
+	VPANDND Z22, Z12, Z22
+	VPSRAD $31, Z23, Z12
+	VPANDND Z23, Z12, Z23
+	VPSRAD $31, Z24, Z12
+	VPANDND Z24, Z12, Z24
+	VPSRAD $31, Z25, Z12
+	VPANDND Z25, Z12, Z25
+	VPSRAD $31, Z26, Z12
+	VPANDND Z26, Z12, Z26
+	VPSRAD $31, Z27, Z12
+	VPANDND Z27, Z12, Z27
+	VPSRAD $31, Z28, Z12
+	VPANDND Z28, Z12, Z28
+	VPSRAD $31, Z29, Z12
+	VPANDND Z29, Z12, Z29
 kern7x32_store:
 	VMOVUPS Z16, (DX)
 	VMOVUPS Z17, 64(DX)
@@ -361,8 +612,8 @@ kern7x32_store:
 	VZEROUPPER
 	RET
 
-// func kern7x16(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
-TEXT ·kern7x16(SB), NOSPLIT, $0-65
+// func kern7x16(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool)
+TEXT ·kern7x16(SB), NOSPLIT, $0-97
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ sai+16(FP), R8
@@ -371,13 +622,11 @@ TEXT ·kern7x16(SB), NOSPLIT, $0-65
 	MOVQ ldb+40(FP), R10
 	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R11
-	MOVBLZX acc+64(FP), AX
-	LEAQ (R8)(R8*2), R12
-	LEAQ (SI)(R8*4), DI
 	LEAQ (R11)(R11*2), R13
+	MOVBLZX acc+64(FP), AX
 	TESTQ AX, AX
 	LEAQ (DX)(R11*4), AX
-	JZ kern7x16_zero
+	JZ kern7x16_noacc
 	VMOVUPS (DX), Z16
 	VMOVUPS (DX)(R11*1), Z17
 	VMOVUPS (DX)(R11*2), Z18
@@ -385,7 +634,19 @@ TEXT ·kern7x16(SB), NOSPLIT, $0-65
 	VMOVUPS (AX), Z20
 	VMOVUPS (AX)(R11*1), Z21
 	VMOVUPS (AX)(R11*2), Z22
-	JMP kern7x16_loopcheck
+	JMP kern7x16_start
+kern7x16_noacc:
+	MOVQ bias+72(FP), R12
+	TESTQ R12, R12
+	JZ kern7x16_zero
+	VMOVUPS (R12), Z16
+	VMOVUPS (R12), Z17
+	VMOVUPS (R12), Z18
+	VMOVUPS (R12), Z19
+	VMOVUPS (R12), Z20
+	VMOVUPS (R12), Z21
+	VMOVUPS (R12), Z22
+	JMP kern7x16_start
 kern7x16_zero:
 	VPXORD Z16, Z16, Z16
 	VPXORD Z17, Z17, Z17
@@ -394,9 +655,11 @@ kern7x16_zero:
 	VPXORD Z20, Z20, Z20
 	VPXORD Z21, Z21, Z21
 	VPXORD Z22, Z22, Z22
-kern7x16_loopcheck:
+kern7x16_start:
+	LEAQ (R8)(R8*2), R12
+	LEAQ (SI)(R8*4), DI
 	TESTQ CX, CX
-	JZ kern7x16_store
+	JZ kern7x16_epi
 kern7x16_loop:
 	VMOVUPS (BX), Z0
 	VBROADCASTSS (SI), Z2
@@ -418,6 +681,37 @@ kern7x16_loop:
 	ADDQ R10, BX
 	DECQ CX
 	JNZ kern7x16_loop
+kern7x16_epi:
+	MOVQ al+80(FP), DI
+	TESTQ DI, DI
+	JZ kern7x16_store
+	MOVQ be+88(FP), R8
+	MOVBLZX relu+96(FP), R9
+	VMOVUPS (DI), Z0
+	VMOVUPS (R8), Z10
+	VFMADD213PS Z10, Z0, Z16
+	VFMADD213PS Z10, Z0, Z17
+	VFMADD213PS Z10, Z0, Z18
+	VFMADD213PS Z10, Z0, Z19
+	VFMADD213PS Z10, Z0, Z20
+	VFMADD213PS Z10, Z0, Z21
+	VFMADD213PS Z10, Z0, Z22
+	TESTQ R9, R9
+	JZ kern7x16_store
+	VPSRAD $31, Z16, Z12
+	VPANDND Z16, Z12, Z16
+	VPSRAD $31, Z17, Z12
+	VPANDND Z17, Z12, Z17
+	VPSRAD $31, Z18, Z12
+	VPANDND Z18, Z12, Z18
+	VPSRAD $31, Z19, Z12
+	VPANDND Z19, Z12, Z19
+	VPSRAD $31, Z20, Z12
+	VPANDND Z20, Z12, Z20
+	VPSRAD $31, Z21, Z12
+	VPANDND Z21, Z12, Z21
+	VPSRAD $31, Z22, Z12
+	VPANDND Z22, Z12, Z22
 kern7x16_store:
 	VMOVUPS Z16, (DX)
 	VMOVUPS Z17, (DX)(R11*1)
@@ -429,8 +723,8 @@ kern7x16_store:
 	VZEROUPPER
 	RET
 
-// func kern7x16m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, mask uint16)
-TEXT ·kern7x16m(SB), NOSPLIT, $0-68
+// func kern7x16m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool, mask uint16)
+TEXT ·kern7x16m(SB), NOSPLIT, $0-100
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ sai+16(FP), R8
@@ -439,15 +733,13 @@ TEXT ·kern7x16m(SB), NOSPLIT, $0-68
 	MOVQ ldb+40(FP), R10
 	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R11
-	MOVWLZX mask+66(FP), AX
+	MOVWLZX mask+98(FP), AX
 	KMOVW AX, K1
-	MOVBLZX acc+64(FP), AX
-	LEAQ (R8)(R8*2), R12
-	LEAQ (SI)(R8*4), DI
 	LEAQ (R11)(R11*2), R13
+	MOVBLZX acc+64(FP), AX
 	TESTQ AX, AX
 	LEAQ (DX)(R11*4), AX
-	JZ kern7x16m_zero
+	JZ kern7x16m_noacc
 	VMOVUPS.Z (DX), K1, Z16
 	VMOVUPS.Z (DX)(R11*1), K1, Z17
 	VMOVUPS.Z (DX)(R11*2), K1, Z18
@@ -455,7 +747,19 @@ TEXT ·kern7x16m(SB), NOSPLIT, $0-68
 	VMOVUPS.Z (AX), K1, Z20
 	VMOVUPS.Z (AX)(R11*1), K1, Z21
 	VMOVUPS.Z (AX)(R11*2), K1, Z22
-	JMP kern7x16m_loopcheck
+	JMP kern7x16m_start
+kern7x16m_noacc:
+	MOVQ bias+72(FP), R12
+	TESTQ R12, R12
+	JZ kern7x16m_zero
+	VMOVUPS.Z (R12), K1, Z16
+	VMOVUPS.Z (R12), K1, Z17
+	VMOVUPS.Z (R12), K1, Z18
+	VMOVUPS.Z (R12), K1, Z19
+	VMOVUPS.Z (R12), K1, Z20
+	VMOVUPS.Z (R12), K1, Z21
+	VMOVUPS.Z (R12), K1, Z22
+	JMP kern7x16m_start
 kern7x16m_zero:
 	VPXORD Z16, Z16, Z16
 	VPXORD Z17, Z17, Z17
@@ -464,9 +768,11 @@ kern7x16m_zero:
 	VPXORD Z20, Z20, Z20
 	VPXORD Z21, Z21, Z21
 	VPXORD Z22, Z22, Z22
-kern7x16m_loopcheck:
+kern7x16m_start:
+	LEAQ (R8)(R8*2), R12
+	LEAQ (SI)(R8*4), DI
 	TESTQ CX, CX
-	JZ kern7x16m_store
+	JZ kern7x16m_epi
 kern7x16m_loop:
 	VMOVUPS.Z (BX), K1, Z0
 	VBROADCASTSS (SI), Z2
@@ -488,6 +794,37 @@ kern7x16m_loop:
 	ADDQ R10, BX
 	DECQ CX
 	JNZ kern7x16m_loop
+kern7x16m_epi:
+	MOVQ al+80(FP), DI
+	TESTQ DI, DI
+	JZ kern7x16m_store
+	MOVQ be+88(FP), R8
+	MOVBLZX relu+96(FP), R9
+	VMOVUPS.Z (DI), K1, Z0
+	VMOVUPS.Z (R8), K1, Z10
+	VFMADD213PS Z10, Z0, Z16
+	VFMADD213PS Z10, Z0, Z17
+	VFMADD213PS Z10, Z0, Z18
+	VFMADD213PS Z10, Z0, Z19
+	VFMADD213PS Z10, Z0, Z20
+	VFMADD213PS Z10, Z0, Z21
+	VFMADD213PS Z10, Z0, Z22
+	TESTQ R9, R9
+	JZ kern7x16m_store
+	VPSRAD $31, Z16, Z12
+	VPANDND Z16, Z12, Z16
+	VPSRAD $31, Z17, Z12
+	VPANDND Z17, Z12, Z17
+	VPSRAD $31, Z18, Z12
+	VPANDND Z18, Z12, Z18
+	VPSRAD $31, Z19, Z12
+	VPANDND Z19, Z12, Z19
+	VPSRAD $31, Z20, Z12
+	VPANDND Z20, Z12, Z20
+	VPSRAD $31, Z21, Z12
+	VPANDND Z21, Z12, Z21
+	VPSRAD $31, Z22, Z12
+	VPANDND Z22, Z12, Z22
 kern7x16m_store:
 	VMOVUPS Z16, K1, (DX)
 	VMOVUPS Z17, K1, (DX)(R11*1)
@@ -499,8 +836,8 @@ kern7x16m_store:
 	VZEROUPPER
 	RET
 
-// func kern6x32(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
-TEXT ·kern6x32(SB), NOSPLIT, $0-65
+// func kern6x32(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool)
+TEXT ·kern6x32(SB), NOSPLIT, $0-97
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ sai+16(FP), R8
@@ -509,13 +846,11 @@ TEXT ·kern6x32(SB), NOSPLIT, $0-65
 	MOVQ ldb+40(FP), R10
 	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R11
-	MOVBLZX acc+64(FP), AX
-	LEAQ (R8)(R8*2), R12
-	LEAQ (SI)(R8*4), DI
 	LEAQ (R11)(R11*2), R13
+	MOVBLZX acc+64(FP), AX
 	TESTQ AX, AX
 	LEAQ (DX)(R11*4), AX
-	JZ kern6x32_zero
+	JZ kern6x32_noacc
 	VMOVUPS (DX), Z16
 	VMOVUPS 64(DX), Z17
 	VMOVUPS (DX)(R11*1), Z18
@@ -528,7 +863,24 @@ TEXT ·kern6x32(SB), NOSPLIT, $0-65
 	VMOVUPS 64(AX), Z25
 	VMOVUPS (AX)(R11*1), Z26
 	VMOVUPS 64(AX)(R11*1), Z27
-	JMP kern6x32_loopcheck
+	JMP kern6x32_start
+kern6x32_noacc:
+	MOVQ bias+72(FP), R12
+	TESTQ R12, R12
+	JZ kern6x32_zero
+	VMOVUPS (R12), Z16
+	VMOVUPS 64(R12), Z17
+	VMOVUPS (R12), Z18
+	VMOVUPS 64(R12), Z19
+	VMOVUPS (R12), Z20
+	VMOVUPS 64(R12), Z21
+	VMOVUPS (R12), Z22
+	VMOVUPS 64(R12), Z23
+	VMOVUPS (R12), Z24
+	VMOVUPS 64(R12), Z25
+	VMOVUPS (R12), Z26
+	VMOVUPS 64(R12), Z27
+	JMP kern6x32_start
 kern6x32_zero:
 	VPXORD Z16, Z16, Z16
 	VPXORD Z17, Z17, Z17
@@ -542,9 +894,11 @@ kern6x32_zero:
 	VPXORD Z25, Z25, Z25
 	VPXORD Z26, Z26, Z26
 	VPXORD Z27, Z27, Z27
-kern6x32_loopcheck:
+kern6x32_start:
+	LEAQ (R8)(R8*2), R12
+	LEAQ (SI)(R8*4), DI
 	TESTQ CX, CX
-	JZ kern6x32_store
+	JZ kern6x32_epi
 kern6x32_loop:
 	VMOVUPS (BX), Z0
 	VMOVUPS 64(BX), Z1
@@ -571,6 +925,54 @@ kern6x32_loop:
 	ADDQ R10, BX
 	DECQ CX
 	JNZ kern6x32_loop
+kern6x32_epi:
+	MOVQ al+80(FP), DI
+	TESTQ DI, DI
+	JZ kern6x32_store
+	MOVQ be+88(FP), R8
+	MOVBLZX relu+96(FP), R9
+	VMOVUPS (DI), Z0
+	VMOVUPS (R8), Z10
+	VMOVUPS 64(DI), Z1
+	VMOVUPS 64(R8), Z11
+	VFMADD213PS Z10, Z0, Z16
+	VFMADD213PS Z11, Z1, Z17
+	VFMADD213PS Z10, Z0, Z18
+	VFMADD213PS Z11, Z1, Z19
+	VFMADD213PS Z10, Z0, Z20
+	VFMADD213PS Z11, Z1, Z21
+	VFMADD213PS Z10, Z0, Z22
+	VFMADD213PS Z11, Z1, Z23
+	VFMADD213PS Z10, Z0, Z24
+	VFMADD213PS Z11, Z1, Z25
+	VFMADD213PS Z10, Z0, Z26
+	VFMADD213PS Z11, Z1, Z27
+	TESTQ R9, R9
+	JZ kern6x32_store
+	VPSRAD $31, Z16, Z12
+	VPANDND Z16, Z12, Z16
+	VPSRAD $31, Z17, Z12
+	VPANDND Z17, Z12, Z17
+	VPSRAD $31, Z18, Z12
+	VPANDND Z18, Z12, Z18
+	VPSRAD $31, Z19, Z12
+	VPANDND Z19, Z12, Z19
+	VPSRAD $31, Z20, Z12
+	VPANDND Z20, Z12, Z20
+	VPSRAD $31, Z21, Z12
+	VPANDND Z21, Z12, Z21
+	VPSRAD $31, Z22, Z12
+	VPANDND Z22, Z12, Z22
+	VPSRAD $31, Z23, Z12
+	VPANDND Z23, Z12, Z23
+	VPSRAD $31, Z24, Z12
+	VPANDND Z24, Z12, Z24
+	VPSRAD $31, Z25, Z12
+	VPANDND Z25, Z12, Z25
+	VPSRAD $31, Z26, Z12
+	VPANDND Z26, Z12, Z26
+	VPSRAD $31, Z27, Z12
+	VPANDND Z27, Z12, Z27
 kern6x32_store:
 	VMOVUPS Z16, (DX)
 	VMOVUPS Z17, 64(DX)
@@ -587,8 +989,8 @@ kern6x32_store:
 	VZEROUPPER
 	RET
 
-// func kern6x16(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
-TEXT ·kern6x16(SB), NOSPLIT, $0-65
+// func kern6x16(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool)
+TEXT ·kern6x16(SB), NOSPLIT, $0-97
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ sai+16(FP), R8
@@ -597,20 +999,29 @@ TEXT ·kern6x16(SB), NOSPLIT, $0-65
 	MOVQ ldb+40(FP), R10
 	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R11
-	MOVBLZX acc+64(FP), AX
-	LEAQ (R8)(R8*2), R12
-	LEAQ (SI)(R8*4), DI
 	LEAQ (R11)(R11*2), R13
+	MOVBLZX acc+64(FP), AX
 	TESTQ AX, AX
 	LEAQ (DX)(R11*4), AX
-	JZ kern6x16_zero
+	JZ kern6x16_noacc
 	VMOVUPS (DX), Z16
 	VMOVUPS (DX)(R11*1), Z17
 	VMOVUPS (DX)(R11*2), Z18
 	VMOVUPS (DX)(R13*1), Z19
 	VMOVUPS (AX), Z20
 	VMOVUPS (AX)(R11*1), Z21
-	JMP kern6x16_loopcheck
+	JMP kern6x16_start
+kern6x16_noacc:
+	MOVQ bias+72(FP), R12
+	TESTQ R12, R12
+	JZ kern6x16_zero
+	VMOVUPS (R12), Z16
+	VMOVUPS (R12), Z17
+	VMOVUPS (R12), Z18
+	VMOVUPS (R12), Z19
+	VMOVUPS (R12), Z20
+	VMOVUPS (R12), Z21
+	JMP kern6x16_start
 kern6x16_zero:
 	VPXORD Z16, Z16, Z16
 	VPXORD Z17, Z17, Z17
@@ -618,9 +1029,11 @@ kern6x16_zero:
 	VPXORD Z19, Z19, Z19
 	VPXORD Z20, Z20, Z20
 	VPXORD Z21, Z21, Z21
-kern6x16_loopcheck:
+kern6x16_start:
+	LEAQ (R8)(R8*2), R12
+	LEAQ (SI)(R8*4), DI
 	TESTQ CX, CX
-	JZ kern6x16_store
+	JZ kern6x16_epi
 kern6x16_loop:
 	VMOVUPS (BX), Z0
 	VBROADCASTSS (SI), Z2
@@ -640,6 +1053,34 @@ kern6x16_loop:
 	ADDQ R10, BX
 	DECQ CX
 	JNZ kern6x16_loop
+kern6x16_epi:
+	MOVQ al+80(FP), DI
+	TESTQ DI, DI
+	JZ kern6x16_store
+	MOVQ be+88(FP), R8
+	MOVBLZX relu+96(FP), R9
+	VMOVUPS (DI), Z0
+	VMOVUPS (R8), Z10
+	VFMADD213PS Z10, Z0, Z16
+	VFMADD213PS Z10, Z0, Z17
+	VFMADD213PS Z10, Z0, Z18
+	VFMADD213PS Z10, Z0, Z19
+	VFMADD213PS Z10, Z0, Z20
+	VFMADD213PS Z10, Z0, Z21
+	TESTQ R9, R9
+	JZ kern6x16_store
+	VPSRAD $31, Z16, Z12
+	VPANDND Z16, Z12, Z16
+	VPSRAD $31, Z17, Z12
+	VPANDND Z17, Z12, Z17
+	VPSRAD $31, Z18, Z12
+	VPANDND Z18, Z12, Z18
+	VPSRAD $31, Z19, Z12
+	VPANDND Z19, Z12, Z19
+	VPSRAD $31, Z20, Z12
+	VPANDND Z20, Z12, Z20
+	VPSRAD $31, Z21, Z12
+	VPANDND Z21, Z12, Z21
 kern6x16_store:
 	VMOVUPS Z16, (DX)
 	VMOVUPS Z17, (DX)(R11*1)
@@ -650,8 +1091,8 @@ kern6x16_store:
 	VZEROUPPER
 	RET
 
-// func kern6x16m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, mask uint16)
-TEXT ·kern6x16m(SB), NOSPLIT, $0-68
+// func kern6x16m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool, mask uint16)
+TEXT ·kern6x16m(SB), NOSPLIT, $0-100
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ sai+16(FP), R8
@@ -660,22 +1101,31 @@ TEXT ·kern6x16m(SB), NOSPLIT, $0-68
 	MOVQ ldb+40(FP), R10
 	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R11
-	MOVWLZX mask+66(FP), AX
+	MOVWLZX mask+98(FP), AX
 	KMOVW AX, K1
-	MOVBLZX acc+64(FP), AX
-	LEAQ (R8)(R8*2), R12
-	LEAQ (SI)(R8*4), DI
 	LEAQ (R11)(R11*2), R13
+	MOVBLZX acc+64(FP), AX
 	TESTQ AX, AX
 	LEAQ (DX)(R11*4), AX
-	JZ kern6x16m_zero
+	JZ kern6x16m_noacc
 	VMOVUPS.Z (DX), K1, Z16
 	VMOVUPS.Z (DX)(R11*1), K1, Z17
 	VMOVUPS.Z (DX)(R11*2), K1, Z18
 	VMOVUPS.Z (DX)(R13*1), K1, Z19
 	VMOVUPS.Z (AX), K1, Z20
 	VMOVUPS.Z (AX)(R11*1), K1, Z21
-	JMP kern6x16m_loopcheck
+	JMP kern6x16m_start
+kern6x16m_noacc:
+	MOVQ bias+72(FP), R12
+	TESTQ R12, R12
+	JZ kern6x16m_zero
+	VMOVUPS.Z (R12), K1, Z16
+	VMOVUPS.Z (R12), K1, Z17
+	VMOVUPS.Z (R12), K1, Z18
+	VMOVUPS.Z (R12), K1, Z19
+	VMOVUPS.Z (R12), K1, Z20
+	VMOVUPS.Z (R12), K1, Z21
+	JMP kern6x16m_start
 kern6x16m_zero:
 	VPXORD Z16, Z16, Z16
 	VPXORD Z17, Z17, Z17
@@ -683,9 +1133,11 @@ kern6x16m_zero:
 	VPXORD Z19, Z19, Z19
 	VPXORD Z20, Z20, Z20
 	VPXORD Z21, Z21, Z21
-kern6x16m_loopcheck:
+kern6x16m_start:
+	LEAQ (R8)(R8*2), R12
+	LEAQ (SI)(R8*4), DI
 	TESTQ CX, CX
-	JZ kern6x16m_store
+	JZ kern6x16m_epi
 kern6x16m_loop:
 	VMOVUPS.Z (BX), K1, Z0
 	VBROADCASTSS (SI), Z2
@@ -705,6 +1157,34 @@ kern6x16m_loop:
 	ADDQ R10, BX
 	DECQ CX
 	JNZ kern6x16m_loop
+kern6x16m_epi:
+	MOVQ al+80(FP), DI
+	TESTQ DI, DI
+	JZ kern6x16m_store
+	MOVQ be+88(FP), R8
+	MOVBLZX relu+96(FP), R9
+	VMOVUPS.Z (DI), K1, Z0
+	VMOVUPS.Z (R8), K1, Z10
+	VFMADD213PS Z10, Z0, Z16
+	VFMADD213PS Z10, Z0, Z17
+	VFMADD213PS Z10, Z0, Z18
+	VFMADD213PS Z10, Z0, Z19
+	VFMADD213PS Z10, Z0, Z20
+	VFMADD213PS Z10, Z0, Z21
+	TESTQ R9, R9
+	JZ kern6x16m_store
+	VPSRAD $31, Z16, Z12
+	VPANDND Z16, Z12, Z16
+	VPSRAD $31, Z17, Z12
+	VPANDND Z17, Z12, Z17
+	VPSRAD $31, Z18, Z12
+	VPANDND Z18, Z12, Z18
+	VPSRAD $31, Z19, Z12
+	VPANDND Z19, Z12, Z19
+	VPSRAD $31, Z20, Z12
+	VPANDND Z20, Z12, Z20
+	VPSRAD $31, Z21, Z12
+	VPANDND Z21, Z12, Z21
 kern6x16m_store:
 	VMOVUPS Z16, K1, (DX)
 	VMOVUPS Z17, K1, (DX)(R11*1)
@@ -715,8 +1195,8 @@ kern6x16m_store:
 	VZEROUPPER
 	RET
 
-// func kern5x32(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
-TEXT ·kern5x32(SB), NOSPLIT, $0-65
+// func kern5x32(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool)
+TEXT ·kern5x32(SB), NOSPLIT, $0-97
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ sai+16(FP), R8
@@ -725,13 +1205,11 @@ TEXT ·kern5x32(SB), NOSPLIT, $0-65
 	MOVQ ldb+40(FP), R10
 	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R11
-	MOVBLZX acc+64(FP), AX
-	LEAQ (R8)(R8*2), R12
-	LEAQ (SI)(R8*4), DI
 	LEAQ (R11)(R11*2), R13
+	MOVBLZX acc+64(FP), AX
 	TESTQ AX, AX
 	LEAQ (DX)(R11*4), AX
-	JZ kern5x32_zero
+	JZ kern5x32_noacc
 	VMOVUPS (DX), Z16
 	VMOVUPS 64(DX), Z17
 	VMOVUPS (DX)(R11*1), Z18
@@ -742,7 +1220,22 @@ TEXT ·kern5x32(SB), NOSPLIT, $0-65
 	VMOVUPS 64(DX)(R13*1), Z23
 	VMOVUPS (AX), Z24
 	VMOVUPS 64(AX), Z25
-	JMP kern5x32_loopcheck
+	JMP kern5x32_start
+kern5x32_noacc:
+	MOVQ bias+72(FP), R12
+	TESTQ R12, R12
+	JZ kern5x32_zero
+	VMOVUPS (R12), Z16
+	VMOVUPS 64(R12), Z17
+	VMOVUPS (R12), Z18
+	VMOVUPS 64(R12), Z19
+	VMOVUPS (R12), Z20
+	VMOVUPS 64(R12), Z21
+	VMOVUPS (R12), Z22
+	VMOVUPS 64(R12), Z23
+	VMOVUPS (R12), Z24
+	VMOVUPS 64(R12), Z25
+	JMP kern5x32_start
 kern5x32_zero:
 	VPXORD Z16, Z16, Z16
 	VPXORD Z17, Z17, Z17
@@ -754,9 +1247,11 @@ kern5x32_zero:
 	VPXORD Z23, Z23, Z23
 	VPXORD Z24, Z24, Z24
 	VPXORD Z25, Z25, Z25
-kern5x32_loopcheck:
+kern5x32_start:
+	LEAQ (R8)(R8*2), R12
+	LEAQ (SI)(R8*4), DI
 	TESTQ CX, CX
-	JZ kern5x32_store
+	JZ kern5x32_epi
 kern5x32_loop:
 	VMOVUPS (BX), Z0
 	VMOVUPS 64(BX), Z1
@@ -780,6 +1275,48 @@ kern5x32_loop:
 	ADDQ R10, BX
 	DECQ CX
 	JNZ kern5x32_loop
+kern5x32_epi:
+	MOVQ al+80(FP), DI
+	TESTQ DI, DI
+	JZ kern5x32_store
+	MOVQ be+88(FP), R8
+	MOVBLZX relu+96(FP), R9
+	VMOVUPS (DI), Z0
+	VMOVUPS (R8), Z10
+	VMOVUPS 64(DI), Z1
+	VMOVUPS 64(R8), Z11
+	VFMADD213PS Z10, Z0, Z16
+	VFMADD213PS Z11, Z1, Z17
+	VFMADD213PS Z10, Z0, Z18
+	VFMADD213PS Z11, Z1, Z19
+	VFMADD213PS Z10, Z0, Z20
+	VFMADD213PS Z11, Z1, Z21
+	VFMADD213PS Z10, Z0, Z22
+	VFMADD213PS Z11, Z1, Z23
+	VFMADD213PS Z10, Z0, Z24
+	VFMADD213PS Z11, Z1, Z25
+	TESTQ R9, R9
+	JZ kern5x32_store
+	VPSRAD $31, Z16, Z12
+	VPANDND Z16, Z12, Z16
+	VPSRAD $31, Z17, Z12
+	VPANDND Z17, Z12, Z17
+	VPSRAD $31, Z18, Z12
+	VPANDND Z18, Z12, Z18
+	VPSRAD $31, Z19, Z12
+	VPANDND Z19, Z12, Z19
+	VPSRAD $31, Z20, Z12
+	VPANDND Z20, Z12, Z20
+	VPSRAD $31, Z21, Z12
+	VPANDND Z21, Z12, Z21
+	VPSRAD $31, Z22, Z12
+	VPANDND Z22, Z12, Z22
+	VPSRAD $31, Z23, Z12
+	VPANDND Z23, Z12, Z23
+	VPSRAD $31, Z24, Z12
+	VPANDND Z24, Z12, Z24
+	VPSRAD $31, Z25, Z12
+	VPANDND Z25, Z12, Z25
 kern5x32_store:
 	VMOVUPS Z16, (DX)
 	VMOVUPS Z17, 64(DX)
@@ -794,8 +1331,8 @@ kern5x32_store:
 	VZEROUPPER
 	RET
 
-// func kern5x16(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
-TEXT ·kern5x16(SB), NOSPLIT, $0-65
+// func kern5x16(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool)
+TEXT ·kern5x16(SB), NOSPLIT, $0-97
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ sai+16(FP), R8
@@ -804,28 +1341,38 @@ TEXT ·kern5x16(SB), NOSPLIT, $0-65
 	MOVQ ldb+40(FP), R10
 	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R11
-	MOVBLZX acc+64(FP), AX
-	LEAQ (R8)(R8*2), R12
-	LEAQ (SI)(R8*4), DI
 	LEAQ (R11)(R11*2), R13
+	MOVBLZX acc+64(FP), AX
 	TESTQ AX, AX
 	LEAQ (DX)(R11*4), AX
-	JZ kern5x16_zero
+	JZ kern5x16_noacc
 	VMOVUPS (DX), Z16
 	VMOVUPS (DX)(R11*1), Z17
 	VMOVUPS (DX)(R11*2), Z18
 	VMOVUPS (DX)(R13*1), Z19
 	VMOVUPS (AX), Z20
-	JMP kern5x16_loopcheck
+	JMP kern5x16_start
+kern5x16_noacc:
+	MOVQ bias+72(FP), R12
+	TESTQ R12, R12
+	JZ kern5x16_zero
+	VMOVUPS (R12), Z16
+	VMOVUPS (R12), Z17
+	VMOVUPS (R12), Z18
+	VMOVUPS (R12), Z19
+	VMOVUPS (R12), Z20
+	JMP kern5x16_start
 kern5x16_zero:
 	VPXORD Z16, Z16, Z16
 	VPXORD Z17, Z17, Z17
 	VPXORD Z18, Z18, Z18
 	VPXORD Z19, Z19, Z19
 	VPXORD Z20, Z20, Z20
-kern5x16_loopcheck:
+kern5x16_start:
+	LEAQ (R8)(R8*2), R12
+	LEAQ (SI)(R8*4), DI
 	TESTQ CX, CX
-	JZ kern5x16_store
+	JZ kern5x16_epi
 kern5x16_loop:
 	VMOVUPS (BX), Z0
 	VBROADCASTSS (SI), Z2
@@ -843,6 +1390,31 @@ kern5x16_loop:
 	ADDQ R10, BX
 	DECQ CX
 	JNZ kern5x16_loop
+kern5x16_epi:
+	MOVQ al+80(FP), DI
+	TESTQ DI, DI
+	JZ kern5x16_store
+	MOVQ be+88(FP), R8
+	MOVBLZX relu+96(FP), R9
+	VMOVUPS (DI), Z0
+	VMOVUPS (R8), Z10
+	VFMADD213PS Z10, Z0, Z16
+	VFMADD213PS Z10, Z0, Z17
+	VFMADD213PS Z10, Z0, Z18
+	VFMADD213PS Z10, Z0, Z19
+	VFMADD213PS Z10, Z0, Z20
+	TESTQ R9, R9
+	JZ kern5x16_store
+	VPSRAD $31, Z16, Z12
+	VPANDND Z16, Z12, Z16
+	VPSRAD $31, Z17, Z12
+	VPANDND Z17, Z12, Z17
+	VPSRAD $31, Z18, Z12
+	VPANDND Z18, Z12, Z18
+	VPSRAD $31, Z19, Z12
+	VPANDND Z19, Z12, Z19
+	VPSRAD $31, Z20, Z12
+	VPANDND Z20, Z12, Z20
 kern5x16_store:
 	VMOVUPS Z16, (DX)
 	VMOVUPS Z17, (DX)(R11*1)
@@ -852,8 +1424,8 @@ kern5x16_store:
 	VZEROUPPER
 	RET
 
-// func kern5x16m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, mask uint16)
-TEXT ·kern5x16m(SB), NOSPLIT, $0-68
+// func kern5x16m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool, mask uint16)
+TEXT ·kern5x16m(SB), NOSPLIT, $0-100
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ sai+16(FP), R8
@@ -862,30 +1434,40 @@ TEXT ·kern5x16m(SB), NOSPLIT, $0-68
 	MOVQ ldb+40(FP), R10
 	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R11
-	MOVWLZX mask+66(FP), AX
+	MOVWLZX mask+98(FP), AX
 	KMOVW AX, K1
-	MOVBLZX acc+64(FP), AX
-	LEAQ (R8)(R8*2), R12
-	LEAQ (SI)(R8*4), DI
 	LEAQ (R11)(R11*2), R13
+	MOVBLZX acc+64(FP), AX
 	TESTQ AX, AX
 	LEAQ (DX)(R11*4), AX
-	JZ kern5x16m_zero
+	JZ kern5x16m_noacc
 	VMOVUPS.Z (DX), K1, Z16
 	VMOVUPS.Z (DX)(R11*1), K1, Z17
 	VMOVUPS.Z (DX)(R11*2), K1, Z18
 	VMOVUPS.Z (DX)(R13*1), K1, Z19
 	VMOVUPS.Z (AX), K1, Z20
-	JMP kern5x16m_loopcheck
+	JMP kern5x16m_start
+kern5x16m_noacc:
+	MOVQ bias+72(FP), R12
+	TESTQ R12, R12
+	JZ kern5x16m_zero
+	VMOVUPS.Z (R12), K1, Z16
+	VMOVUPS.Z (R12), K1, Z17
+	VMOVUPS.Z (R12), K1, Z18
+	VMOVUPS.Z (R12), K1, Z19
+	VMOVUPS.Z (R12), K1, Z20
+	JMP kern5x16m_start
 kern5x16m_zero:
 	VPXORD Z16, Z16, Z16
 	VPXORD Z17, Z17, Z17
 	VPXORD Z18, Z18, Z18
 	VPXORD Z19, Z19, Z19
 	VPXORD Z20, Z20, Z20
-kern5x16m_loopcheck:
+kern5x16m_start:
+	LEAQ (R8)(R8*2), R12
+	LEAQ (SI)(R8*4), DI
 	TESTQ CX, CX
-	JZ kern5x16m_store
+	JZ kern5x16m_epi
 kern5x16m_loop:
 	VMOVUPS.Z (BX), K1, Z0
 	VBROADCASTSS (SI), Z2
@@ -903,6 +1485,31 @@ kern5x16m_loop:
 	ADDQ R10, BX
 	DECQ CX
 	JNZ kern5x16m_loop
+kern5x16m_epi:
+	MOVQ al+80(FP), DI
+	TESTQ DI, DI
+	JZ kern5x16m_store
+	MOVQ be+88(FP), R8
+	MOVBLZX relu+96(FP), R9
+	VMOVUPS.Z (DI), K1, Z0
+	VMOVUPS.Z (R8), K1, Z10
+	VFMADD213PS Z10, Z0, Z16
+	VFMADD213PS Z10, Z0, Z17
+	VFMADD213PS Z10, Z0, Z18
+	VFMADD213PS Z10, Z0, Z19
+	VFMADD213PS Z10, Z0, Z20
+	TESTQ R9, R9
+	JZ kern5x16m_store
+	VPSRAD $31, Z16, Z12
+	VPANDND Z16, Z12, Z16
+	VPSRAD $31, Z17, Z12
+	VPANDND Z17, Z12, Z17
+	VPSRAD $31, Z18, Z12
+	VPANDND Z18, Z12, Z18
+	VPSRAD $31, Z19, Z12
+	VPANDND Z19, Z12, Z19
+	VPSRAD $31, Z20, Z12
+	VPANDND Z20, Z12, Z20
 kern5x16m_store:
 	VMOVUPS Z16, K1, (DX)
 	VMOVUPS Z17, K1, (DX)(R11*1)
@@ -912,8 +1519,8 @@ kern5x16m_store:
 	VZEROUPPER
 	RET
 
-// func kern4x32(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
-TEXT ·kern4x32(SB), NOSPLIT, $0-65
+// func kern4x32(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool)
+TEXT ·kern4x32(SB), NOSPLIT, $0-97
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ sai+16(FP), R8
@@ -922,13 +1529,11 @@ TEXT ·kern4x32(SB), NOSPLIT, $0-65
 	MOVQ ldb+40(FP), R10
 	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R11
-	MOVBLZX acc+64(FP), AX
-	LEAQ (R8)(R8*2), R12
-	LEAQ (SI)(R8*4), DI
 	LEAQ (R11)(R11*2), R13
+	MOVBLZX acc+64(FP), AX
 	TESTQ AX, AX
 	LEAQ (DX)(R11*4), AX
-	JZ kern4x32_zero
+	JZ kern4x32_noacc
 	VMOVUPS (DX), Z16
 	VMOVUPS 64(DX), Z17
 	VMOVUPS (DX)(R11*1), Z18
@@ -937,7 +1542,20 @@ TEXT ·kern4x32(SB), NOSPLIT, $0-65
 	VMOVUPS 64(DX)(R11*2), Z21
 	VMOVUPS (DX)(R13*1), Z22
 	VMOVUPS 64(DX)(R13*1), Z23
-	JMP kern4x32_loopcheck
+	JMP kern4x32_start
+kern4x32_noacc:
+	MOVQ bias+72(FP), R12
+	TESTQ R12, R12
+	JZ kern4x32_zero
+	VMOVUPS (R12), Z16
+	VMOVUPS 64(R12), Z17
+	VMOVUPS (R12), Z18
+	VMOVUPS 64(R12), Z19
+	VMOVUPS (R12), Z20
+	VMOVUPS 64(R12), Z21
+	VMOVUPS (R12), Z22
+	VMOVUPS 64(R12), Z23
+	JMP kern4x32_start
 kern4x32_zero:
 	VPXORD Z16, Z16, Z16
 	VPXORD Z17, Z17, Z17
@@ -947,9 +1565,11 @@ kern4x32_zero:
 	VPXORD Z21, Z21, Z21
 	VPXORD Z22, Z22, Z22
 	VPXORD Z23, Z23, Z23
-kern4x32_loopcheck:
+kern4x32_start:
+	LEAQ (R8)(R8*2), R12
+	LEAQ (SI)(R8*4), DI
 	TESTQ CX, CX
-	JZ kern4x32_store
+	JZ kern4x32_epi
 kern4x32_loop:
 	VMOVUPS (BX), Z0
 	VMOVUPS 64(BX), Z1
@@ -970,6 +1590,42 @@ kern4x32_loop:
 	ADDQ R10, BX
 	DECQ CX
 	JNZ kern4x32_loop
+kern4x32_epi:
+	MOVQ al+80(FP), DI
+	TESTQ DI, DI
+	JZ kern4x32_store
+	MOVQ be+88(FP), R8
+	MOVBLZX relu+96(FP), R9
+	VMOVUPS (DI), Z0
+	VMOVUPS (R8), Z10
+	VMOVUPS 64(DI), Z1
+	VMOVUPS 64(R8), Z11
+	VFMADD213PS Z10, Z0, Z16
+	VFMADD213PS Z11, Z1, Z17
+	VFMADD213PS Z10, Z0, Z18
+	VFMADD213PS Z11, Z1, Z19
+	VFMADD213PS Z10, Z0, Z20
+	VFMADD213PS Z11, Z1, Z21
+	VFMADD213PS Z10, Z0, Z22
+	VFMADD213PS Z11, Z1, Z23
+	TESTQ R9, R9
+	JZ kern4x32_store
+	VPSRAD $31, Z16, Z12
+	VPANDND Z16, Z12, Z16
+	VPSRAD $31, Z17, Z12
+	VPANDND Z17, Z12, Z17
+	VPSRAD $31, Z18, Z12
+	VPANDND Z18, Z12, Z18
+	VPSRAD $31, Z19, Z12
+	VPANDND Z19, Z12, Z19
+	VPSRAD $31, Z20, Z12
+	VPANDND Z20, Z12, Z20
+	VPSRAD $31, Z21, Z12
+	VPANDND Z21, Z12, Z21
+	VPSRAD $31, Z22, Z12
+	VPANDND Z22, Z12, Z22
+	VPSRAD $31, Z23, Z12
+	VPANDND Z23, Z12, Z23
 kern4x32_store:
 	VMOVUPS Z16, (DX)
 	VMOVUPS Z17, 64(DX)
@@ -982,8 +1638,8 @@ kern4x32_store:
 	VZEROUPPER
 	RET
 
-// func kern4x16(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
-TEXT ·kern4x16(SB), NOSPLIT, $0-65
+// func kern4x16(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool)
+TEXT ·kern4x16(SB), NOSPLIT, $0-97
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ sai+16(FP), R8
@@ -992,26 +1648,35 @@ TEXT ·kern4x16(SB), NOSPLIT, $0-65
 	MOVQ ldb+40(FP), R10
 	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R11
-	MOVBLZX acc+64(FP), AX
-	LEAQ (R8)(R8*2), R12
-	LEAQ (SI)(R8*4), DI
 	LEAQ (R11)(R11*2), R13
+	MOVBLZX acc+64(FP), AX
 	TESTQ AX, AX
 	LEAQ (DX)(R11*4), AX
-	JZ kern4x16_zero
+	JZ kern4x16_noacc
 	VMOVUPS (DX), Z16
 	VMOVUPS (DX)(R11*1), Z17
 	VMOVUPS (DX)(R11*2), Z18
 	VMOVUPS (DX)(R13*1), Z19
-	JMP kern4x16_loopcheck
+	JMP kern4x16_start
+kern4x16_noacc:
+	MOVQ bias+72(FP), R12
+	TESTQ R12, R12
+	JZ kern4x16_zero
+	VMOVUPS (R12), Z16
+	VMOVUPS (R12), Z17
+	VMOVUPS (R12), Z18
+	VMOVUPS (R12), Z19
+	JMP kern4x16_start
 kern4x16_zero:
 	VPXORD Z16, Z16, Z16
 	VPXORD Z17, Z17, Z17
 	VPXORD Z18, Z18, Z18
 	VPXORD Z19, Z19, Z19
-kern4x16_loopcheck:
+kern4x16_start:
+	LEAQ (R8)(R8*2), R12
+	LEAQ (SI)(R8*4), DI
 	TESTQ CX, CX
-	JZ kern4x16_store
+	JZ kern4x16_epi
 kern4x16_loop:
 	VMOVUPS (BX), Z0
 	VBROADCASTSS (SI), Z2
@@ -1027,6 +1692,28 @@ kern4x16_loop:
 	ADDQ R10, BX
 	DECQ CX
 	JNZ kern4x16_loop
+kern4x16_epi:
+	MOVQ al+80(FP), DI
+	TESTQ DI, DI
+	JZ kern4x16_store
+	MOVQ be+88(FP), R8
+	MOVBLZX relu+96(FP), R9
+	VMOVUPS (DI), Z0
+	VMOVUPS (R8), Z10
+	VFMADD213PS Z10, Z0, Z16
+	VFMADD213PS Z10, Z0, Z17
+	VFMADD213PS Z10, Z0, Z18
+	VFMADD213PS Z10, Z0, Z19
+	TESTQ R9, R9
+	JZ kern4x16_store
+	VPSRAD $31, Z16, Z12
+	VPANDND Z16, Z12, Z16
+	VPSRAD $31, Z17, Z12
+	VPANDND Z17, Z12, Z17
+	VPSRAD $31, Z18, Z12
+	VPANDND Z18, Z12, Z18
+	VPSRAD $31, Z19, Z12
+	VPANDND Z19, Z12, Z19
 kern4x16_store:
 	VMOVUPS Z16, (DX)
 	VMOVUPS Z17, (DX)(R11*1)
@@ -1035,8 +1722,8 @@ kern4x16_store:
 	VZEROUPPER
 	RET
 
-// func kern4x16m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, mask uint16)
-TEXT ·kern4x16m(SB), NOSPLIT, $0-68
+// func kern4x16m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool, mask uint16)
+TEXT ·kern4x16m(SB), NOSPLIT, $0-100
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ sai+16(FP), R8
@@ -1045,28 +1732,37 @@ TEXT ·kern4x16m(SB), NOSPLIT, $0-68
 	MOVQ ldb+40(FP), R10
 	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R11
-	MOVWLZX mask+66(FP), AX
+	MOVWLZX mask+98(FP), AX
 	KMOVW AX, K1
-	MOVBLZX acc+64(FP), AX
-	LEAQ (R8)(R8*2), R12
-	LEAQ (SI)(R8*4), DI
 	LEAQ (R11)(R11*2), R13
+	MOVBLZX acc+64(FP), AX
 	TESTQ AX, AX
 	LEAQ (DX)(R11*4), AX
-	JZ kern4x16m_zero
+	JZ kern4x16m_noacc
 	VMOVUPS.Z (DX), K1, Z16
 	VMOVUPS.Z (DX)(R11*1), K1, Z17
 	VMOVUPS.Z (DX)(R11*2), K1, Z18
 	VMOVUPS.Z (DX)(R13*1), K1, Z19
-	JMP kern4x16m_loopcheck
+	JMP kern4x16m_start
+kern4x16m_noacc:
+	MOVQ bias+72(FP), R12
+	TESTQ R12, R12
+	JZ kern4x16m_zero
+	VMOVUPS.Z (R12), K1, Z16
+	VMOVUPS.Z (R12), K1, Z17
+	VMOVUPS.Z (R12), K1, Z18
+	VMOVUPS.Z (R12), K1, Z19
+	JMP kern4x16m_start
 kern4x16m_zero:
 	VPXORD Z16, Z16, Z16
 	VPXORD Z17, Z17, Z17
 	VPXORD Z18, Z18, Z18
 	VPXORD Z19, Z19, Z19
-kern4x16m_loopcheck:
+kern4x16m_start:
+	LEAQ (R8)(R8*2), R12
+	LEAQ (SI)(R8*4), DI
 	TESTQ CX, CX
-	JZ kern4x16m_store
+	JZ kern4x16m_epi
 kern4x16m_loop:
 	VMOVUPS.Z (BX), K1, Z0
 	VBROADCASTSS (SI), Z2
@@ -1082,6 +1778,28 @@ kern4x16m_loop:
 	ADDQ R10, BX
 	DECQ CX
 	JNZ kern4x16m_loop
+kern4x16m_epi:
+	MOVQ al+80(FP), DI
+	TESTQ DI, DI
+	JZ kern4x16m_store
+	MOVQ be+88(FP), R8
+	MOVBLZX relu+96(FP), R9
+	VMOVUPS.Z (DI), K1, Z0
+	VMOVUPS.Z (R8), K1, Z10
+	VFMADD213PS Z10, Z0, Z16
+	VFMADD213PS Z10, Z0, Z17
+	VFMADD213PS Z10, Z0, Z18
+	VFMADD213PS Z10, Z0, Z19
+	TESTQ R9, R9
+	JZ kern4x16m_store
+	VPSRAD $31, Z16, Z12
+	VPANDND Z16, Z12, Z16
+	VPSRAD $31, Z17, Z12
+	VPANDND Z17, Z12, Z17
+	VPSRAD $31, Z18, Z12
+	VPANDND Z18, Z12, Z18
+	VPSRAD $31, Z19, Z12
+	VPANDND Z19, Z12, Z19
 kern4x16m_store:
 	VMOVUPS Z16, K1, (DX)
 	VMOVUPS Z17, K1, (DX)(R11*1)
@@ -1090,8 +1808,8 @@ kern4x16m_store:
 	VZEROUPPER
 	RET
 
-// func kern3x32(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
-TEXT ·kern3x32(SB), NOSPLIT, $0-65
+// func kern3x32(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool)
+TEXT ·kern3x32(SB), NOSPLIT, $0-97
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ sai+16(FP), R8
@@ -1100,20 +1818,29 @@ TEXT ·kern3x32(SB), NOSPLIT, $0-65
 	MOVQ ldb+40(FP), R10
 	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R11
-	MOVBLZX acc+64(FP), AX
-	LEAQ (R8)(R8*2), R12
-	LEAQ (SI)(R8*4), DI
 	LEAQ (R11)(R11*2), R13
+	MOVBLZX acc+64(FP), AX
 	TESTQ AX, AX
 	LEAQ (DX)(R11*4), AX
-	JZ kern3x32_zero
+	JZ kern3x32_noacc
 	VMOVUPS (DX), Z16
 	VMOVUPS 64(DX), Z17
 	VMOVUPS (DX)(R11*1), Z18
 	VMOVUPS 64(DX)(R11*1), Z19
 	VMOVUPS (DX)(R11*2), Z20
 	VMOVUPS 64(DX)(R11*2), Z21
-	JMP kern3x32_loopcheck
+	JMP kern3x32_start
+kern3x32_noacc:
+	MOVQ bias+72(FP), R12
+	TESTQ R12, R12
+	JZ kern3x32_zero
+	VMOVUPS (R12), Z16
+	VMOVUPS 64(R12), Z17
+	VMOVUPS (R12), Z18
+	VMOVUPS 64(R12), Z19
+	VMOVUPS (R12), Z20
+	VMOVUPS 64(R12), Z21
+	JMP kern3x32_start
 kern3x32_zero:
 	VPXORD Z16, Z16, Z16
 	VPXORD Z17, Z17, Z17
@@ -1121,9 +1848,11 @@ kern3x32_zero:
 	VPXORD Z19, Z19, Z19
 	VPXORD Z20, Z20, Z20
 	VPXORD Z21, Z21, Z21
-kern3x32_loopcheck:
+kern3x32_start:
+	LEAQ (R8)(R8*2), R12
+	LEAQ (SI)(R8*4), DI
 	TESTQ CX, CX
-	JZ kern3x32_store
+	JZ kern3x32_epi
 kern3x32_loop:
 	VMOVUPS (BX), Z0
 	VMOVUPS 64(BX), Z1
@@ -1141,6 +1870,36 @@ kern3x32_loop:
 	ADDQ R10, BX
 	DECQ CX
 	JNZ kern3x32_loop
+kern3x32_epi:
+	MOVQ al+80(FP), DI
+	TESTQ DI, DI
+	JZ kern3x32_store
+	MOVQ be+88(FP), R8
+	MOVBLZX relu+96(FP), R9
+	VMOVUPS (DI), Z0
+	VMOVUPS (R8), Z10
+	VMOVUPS 64(DI), Z1
+	VMOVUPS 64(R8), Z11
+	VFMADD213PS Z10, Z0, Z16
+	VFMADD213PS Z11, Z1, Z17
+	VFMADD213PS Z10, Z0, Z18
+	VFMADD213PS Z11, Z1, Z19
+	VFMADD213PS Z10, Z0, Z20
+	VFMADD213PS Z11, Z1, Z21
+	TESTQ R9, R9
+	JZ kern3x32_store
+	VPSRAD $31, Z16, Z12
+	VPANDND Z16, Z12, Z16
+	VPSRAD $31, Z17, Z12
+	VPANDND Z17, Z12, Z17
+	VPSRAD $31, Z18, Z12
+	VPANDND Z18, Z12, Z18
+	VPSRAD $31, Z19, Z12
+	VPANDND Z19, Z12, Z19
+	VPSRAD $31, Z20, Z12
+	VPANDND Z20, Z12, Z20
+	VPSRAD $31, Z21, Z12
+	VPANDND Z21, Z12, Z21
 kern3x32_store:
 	VMOVUPS Z16, (DX)
 	VMOVUPS Z17, 64(DX)
@@ -1151,8 +1910,8 @@ kern3x32_store:
 	VZEROUPPER
 	RET
 
-// func kern3x16(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
-TEXT ·kern3x16(SB), NOSPLIT, $0-65
+// func kern3x16(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool)
+TEXT ·kern3x16(SB), NOSPLIT, $0-97
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ sai+16(FP), R8
@@ -1161,24 +1920,32 @@ TEXT ·kern3x16(SB), NOSPLIT, $0-65
 	MOVQ ldb+40(FP), R10
 	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R11
-	MOVBLZX acc+64(FP), AX
-	LEAQ (R8)(R8*2), R12
-	LEAQ (SI)(R8*4), DI
 	LEAQ (R11)(R11*2), R13
+	MOVBLZX acc+64(FP), AX
 	TESTQ AX, AX
 	LEAQ (DX)(R11*4), AX
-	JZ kern3x16_zero
+	JZ kern3x16_noacc
 	VMOVUPS (DX), Z16
 	VMOVUPS (DX)(R11*1), Z17
 	VMOVUPS (DX)(R11*2), Z18
-	JMP kern3x16_loopcheck
+	JMP kern3x16_start
+kern3x16_noacc:
+	MOVQ bias+72(FP), R12
+	TESTQ R12, R12
+	JZ kern3x16_zero
+	VMOVUPS (R12), Z16
+	VMOVUPS (R12), Z17
+	VMOVUPS (R12), Z18
+	JMP kern3x16_start
 kern3x16_zero:
 	VPXORD Z16, Z16, Z16
 	VPXORD Z17, Z17, Z17
 	VPXORD Z18, Z18, Z18
-kern3x16_loopcheck:
+kern3x16_start:
+	LEAQ (R8)(R8*2), R12
+	LEAQ (SI)(R8*4), DI
 	TESTQ CX, CX
-	JZ kern3x16_store
+	JZ kern3x16_epi
 kern3x16_loop:
 	VMOVUPS (BX), Z0
 	VBROADCASTSS (SI), Z2
@@ -1192,6 +1959,25 @@ kern3x16_loop:
 	ADDQ R10, BX
 	DECQ CX
 	JNZ kern3x16_loop
+kern3x16_epi:
+	MOVQ al+80(FP), DI
+	TESTQ DI, DI
+	JZ kern3x16_store
+	MOVQ be+88(FP), R8
+	MOVBLZX relu+96(FP), R9
+	VMOVUPS (DI), Z0
+	VMOVUPS (R8), Z10
+	VFMADD213PS Z10, Z0, Z16
+	VFMADD213PS Z10, Z0, Z17
+	VFMADD213PS Z10, Z0, Z18
+	TESTQ R9, R9
+	JZ kern3x16_store
+	VPSRAD $31, Z16, Z12
+	VPANDND Z16, Z12, Z16
+	VPSRAD $31, Z17, Z12
+	VPANDND Z17, Z12, Z17
+	VPSRAD $31, Z18, Z12
+	VPANDND Z18, Z12, Z18
 kern3x16_store:
 	VMOVUPS Z16, (DX)
 	VMOVUPS Z17, (DX)(R11*1)
@@ -1199,8 +1985,8 @@ kern3x16_store:
 	VZEROUPPER
 	RET
 
-// func kern3x16m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, mask uint16)
-TEXT ·kern3x16m(SB), NOSPLIT, $0-68
+// func kern3x16m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool, mask uint16)
+TEXT ·kern3x16m(SB), NOSPLIT, $0-100
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ sai+16(FP), R8
@@ -1209,26 +1995,34 @@ TEXT ·kern3x16m(SB), NOSPLIT, $0-68
 	MOVQ ldb+40(FP), R10
 	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R11
-	MOVWLZX mask+66(FP), AX
+	MOVWLZX mask+98(FP), AX
 	KMOVW AX, K1
-	MOVBLZX acc+64(FP), AX
-	LEAQ (R8)(R8*2), R12
-	LEAQ (SI)(R8*4), DI
 	LEAQ (R11)(R11*2), R13
+	MOVBLZX acc+64(FP), AX
 	TESTQ AX, AX
 	LEAQ (DX)(R11*4), AX
-	JZ kern3x16m_zero
+	JZ kern3x16m_noacc
 	VMOVUPS.Z (DX), K1, Z16
 	VMOVUPS.Z (DX)(R11*1), K1, Z17
 	VMOVUPS.Z (DX)(R11*2), K1, Z18
-	JMP kern3x16m_loopcheck
+	JMP kern3x16m_start
+kern3x16m_noacc:
+	MOVQ bias+72(FP), R12
+	TESTQ R12, R12
+	JZ kern3x16m_zero
+	VMOVUPS.Z (R12), K1, Z16
+	VMOVUPS.Z (R12), K1, Z17
+	VMOVUPS.Z (R12), K1, Z18
+	JMP kern3x16m_start
 kern3x16m_zero:
 	VPXORD Z16, Z16, Z16
 	VPXORD Z17, Z17, Z17
 	VPXORD Z18, Z18, Z18
-kern3x16m_loopcheck:
+kern3x16m_start:
+	LEAQ (R8)(R8*2), R12
+	LEAQ (SI)(R8*4), DI
 	TESTQ CX, CX
-	JZ kern3x16m_store
+	JZ kern3x16m_epi
 kern3x16m_loop:
 	VMOVUPS.Z (BX), K1, Z0
 	VBROADCASTSS (SI), Z2
@@ -1242,6 +2036,25 @@ kern3x16m_loop:
 	ADDQ R10, BX
 	DECQ CX
 	JNZ kern3x16m_loop
+kern3x16m_epi:
+	MOVQ al+80(FP), DI
+	TESTQ DI, DI
+	JZ kern3x16m_store
+	MOVQ be+88(FP), R8
+	MOVBLZX relu+96(FP), R9
+	VMOVUPS.Z (DI), K1, Z0
+	VMOVUPS.Z (R8), K1, Z10
+	VFMADD213PS Z10, Z0, Z16
+	VFMADD213PS Z10, Z0, Z17
+	VFMADD213PS Z10, Z0, Z18
+	TESTQ R9, R9
+	JZ kern3x16m_store
+	VPSRAD $31, Z16, Z12
+	VPANDND Z16, Z12, Z16
+	VPSRAD $31, Z17, Z12
+	VPANDND Z17, Z12, Z17
+	VPSRAD $31, Z18, Z12
+	VPANDND Z18, Z12, Z18
 kern3x16m_store:
 	VMOVUPS Z16, K1, (DX)
 	VMOVUPS Z17, K1, (DX)(R11*1)
@@ -1249,8 +2062,8 @@ kern3x16m_store:
 	VZEROUPPER
 	RET
 
-// func kern2x32(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
-TEXT ·kern2x32(SB), NOSPLIT, $0-65
+// func kern2x32(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool)
+TEXT ·kern2x32(SB), NOSPLIT, $0-97
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ sai+16(FP), R8
@@ -1259,26 +2072,35 @@ TEXT ·kern2x32(SB), NOSPLIT, $0-65
 	MOVQ ldb+40(FP), R10
 	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R11
-	MOVBLZX acc+64(FP), AX
-	LEAQ (R8)(R8*2), R12
-	LEAQ (SI)(R8*4), DI
 	LEAQ (R11)(R11*2), R13
+	MOVBLZX acc+64(FP), AX
 	TESTQ AX, AX
 	LEAQ (DX)(R11*4), AX
-	JZ kern2x32_zero
+	JZ kern2x32_noacc
 	VMOVUPS (DX), Z16
 	VMOVUPS 64(DX), Z17
 	VMOVUPS (DX)(R11*1), Z18
 	VMOVUPS 64(DX)(R11*1), Z19
-	JMP kern2x32_loopcheck
+	JMP kern2x32_start
+kern2x32_noacc:
+	MOVQ bias+72(FP), R12
+	TESTQ R12, R12
+	JZ kern2x32_zero
+	VMOVUPS (R12), Z16
+	VMOVUPS 64(R12), Z17
+	VMOVUPS (R12), Z18
+	VMOVUPS 64(R12), Z19
+	JMP kern2x32_start
 kern2x32_zero:
 	VPXORD Z16, Z16, Z16
 	VPXORD Z17, Z17, Z17
 	VPXORD Z18, Z18, Z18
 	VPXORD Z19, Z19, Z19
-kern2x32_loopcheck:
+kern2x32_start:
+	LEAQ (R8)(R8*2), R12
+	LEAQ (SI)(R8*4), DI
 	TESTQ CX, CX
-	JZ kern2x32_store
+	JZ kern2x32_epi
 kern2x32_loop:
 	VMOVUPS (BX), Z0
 	VMOVUPS 64(BX), Z1
@@ -1293,6 +2115,30 @@ kern2x32_loop:
 	ADDQ R10, BX
 	DECQ CX
 	JNZ kern2x32_loop
+kern2x32_epi:
+	MOVQ al+80(FP), DI
+	TESTQ DI, DI
+	JZ kern2x32_store
+	MOVQ be+88(FP), R8
+	MOVBLZX relu+96(FP), R9
+	VMOVUPS (DI), Z0
+	VMOVUPS (R8), Z10
+	VMOVUPS 64(DI), Z1
+	VMOVUPS 64(R8), Z11
+	VFMADD213PS Z10, Z0, Z16
+	VFMADD213PS Z11, Z1, Z17
+	VFMADD213PS Z10, Z0, Z18
+	VFMADD213PS Z11, Z1, Z19
+	TESTQ R9, R9
+	JZ kern2x32_store
+	VPSRAD $31, Z16, Z12
+	VPANDND Z16, Z12, Z16
+	VPSRAD $31, Z17, Z12
+	VPANDND Z17, Z12, Z17
+	VPSRAD $31, Z18, Z12
+	VPANDND Z18, Z12, Z18
+	VPSRAD $31, Z19, Z12
+	VPANDND Z19, Z12, Z19
 kern2x32_store:
 	VMOVUPS Z16, (DX)
 	VMOVUPS Z17, 64(DX)
@@ -1301,8 +2147,8 @@ kern2x32_store:
 	VZEROUPPER
 	RET
 
-// func kern2x16(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
-TEXT ·kern2x16(SB), NOSPLIT, $0-65
+// func kern2x16(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool)
+TEXT ·kern2x16(SB), NOSPLIT, $0-97
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ sai+16(FP), R8
@@ -1311,22 +2157,29 @@ TEXT ·kern2x16(SB), NOSPLIT, $0-65
 	MOVQ ldb+40(FP), R10
 	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R11
-	MOVBLZX acc+64(FP), AX
-	LEAQ (R8)(R8*2), R12
-	LEAQ (SI)(R8*4), DI
 	LEAQ (R11)(R11*2), R13
+	MOVBLZX acc+64(FP), AX
 	TESTQ AX, AX
 	LEAQ (DX)(R11*4), AX
-	JZ kern2x16_zero
+	JZ kern2x16_noacc
 	VMOVUPS (DX), Z16
 	VMOVUPS (DX)(R11*1), Z17
-	JMP kern2x16_loopcheck
+	JMP kern2x16_start
+kern2x16_noacc:
+	MOVQ bias+72(FP), R12
+	TESTQ R12, R12
+	JZ kern2x16_zero
+	VMOVUPS (R12), Z16
+	VMOVUPS (R12), Z17
+	JMP kern2x16_start
 kern2x16_zero:
 	VPXORD Z16, Z16, Z16
 	VPXORD Z17, Z17, Z17
-kern2x16_loopcheck:
+kern2x16_start:
+	LEAQ (R8)(R8*2), R12
+	LEAQ (SI)(R8*4), DI
 	TESTQ CX, CX
-	JZ kern2x16_store
+	JZ kern2x16_epi
 kern2x16_loop:
 	VMOVUPS (BX), Z0
 	VBROADCASTSS (SI), Z2
@@ -1338,14 +2191,30 @@ kern2x16_loop:
 	ADDQ R10, BX
 	DECQ CX
 	JNZ kern2x16_loop
+kern2x16_epi:
+	MOVQ al+80(FP), DI
+	TESTQ DI, DI
+	JZ kern2x16_store
+	MOVQ be+88(FP), R8
+	MOVBLZX relu+96(FP), R9
+	VMOVUPS (DI), Z0
+	VMOVUPS (R8), Z10
+	VFMADD213PS Z10, Z0, Z16
+	VFMADD213PS Z10, Z0, Z17
+	TESTQ R9, R9
+	JZ kern2x16_store
+	VPSRAD $31, Z16, Z12
+	VPANDND Z16, Z12, Z16
+	VPSRAD $31, Z17, Z12
+	VPANDND Z17, Z12, Z17
 kern2x16_store:
 	VMOVUPS Z16, (DX)
 	VMOVUPS Z17, (DX)(R11*1)
 	VZEROUPPER
 	RET
 
-// func kern2x16m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, mask uint16)
-TEXT ·kern2x16m(SB), NOSPLIT, $0-68
+// func kern2x16m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool, mask uint16)
+TEXT ·kern2x16m(SB), NOSPLIT, $0-100
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ sai+16(FP), R8
@@ -1354,24 +2223,31 @@ TEXT ·kern2x16m(SB), NOSPLIT, $0-68
 	MOVQ ldb+40(FP), R10
 	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R11
-	MOVWLZX mask+66(FP), AX
+	MOVWLZX mask+98(FP), AX
 	KMOVW AX, K1
-	MOVBLZX acc+64(FP), AX
-	LEAQ (R8)(R8*2), R12
-	LEAQ (SI)(R8*4), DI
 	LEAQ (R11)(R11*2), R13
+	MOVBLZX acc+64(FP), AX
 	TESTQ AX, AX
 	LEAQ (DX)(R11*4), AX
-	JZ kern2x16m_zero
+	JZ kern2x16m_noacc
 	VMOVUPS.Z (DX), K1, Z16
 	VMOVUPS.Z (DX)(R11*1), K1, Z17
-	JMP kern2x16m_loopcheck
+	JMP kern2x16m_start
+kern2x16m_noacc:
+	MOVQ bias+72(FP), R12
+	TESTQ R12, R12
+	JZ kern2x16m_zero
+	VMOVUPS.Z (R12), K1, Z16
+	VMOVUPS.Z (R12), K1, Z17
+	JMP kern2x16m_start
 kern2x16m_zero:
 	VPXORD Z16, Z16, Z16
 	VPXORD Z17, Z17, Z17
-kern2x16m_loopcheck:
+kern2x16m_start:
+	LEAQ (R8)(R8*2), R12
+	LEAQ (SI)(R8*4), DI
 	TESTQ CX, CX
-	JZ kern2x16m_store
+	JZ kern2x16m_epi
 kern2x16m_loop:
 	VMOVUPS.Z (BX), K1, Z0
 	VBROADCASTSS (SI), Z2
@@ -1383,14 +2259,30 @@ kern2x16m_loop:
 	ADDQ R10, BX
 	DECQ CX
 	JNZ kern2x16m_loop
+kern2x16m_epi:
+	MOVQ al+80(FP), DI
+	TESTQ DI, DI
+	JZ kern2x16m_store
+	MOVQ be+88(FP), R8
+	MOVBLZX relu+96(FP), R9
+	VMOVUPS.Z (DI), K1, Z0
+	VMOVUPS.Z (R8), K1, Z10
+	VFMADD213PS Z10, Z0, Z16
+	VFMADD213PS Z10, Z0, Z17
+	TESTQ R9, R9
+	JZ kern2x16m_store
+	VPSRAD $31, Z16, Z12
+	VPANDND Z16, Z12, Z16
+	VPSRAD $31, Z17, Z12
+	VPANDND Z17, Z12, Z17
 kern2x16m_store:
 	VMOVUPS Z16, K1, (DX)
 	VMOVUPS Z17, K1, (DX)(R11*1)
 	VZEROUPPER
 	RET
 
-// func kern1x32(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
-TEXT ·kern1x32(SB), NOSPLIT, $0-65
+// func kern1x32(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool)
+TEXT ·kern1x32(SB), NOSPLIT, $0-97
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ sai+16(FP), R8
@@ -1399,22 +2291,29 @@ TEXT ·kern1x32(SB), NOSPLIT, $0-65
 	MOVQ ldb+40(FP), R10
 	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R11
-	MOVBLZX acc+64(FP), AX
-	LEAQ (R8)(R8*2), R12
-	LEAQ (SI)(R8*4), DI
 	LEAQ (R11)(R11*2), R13
+	MOVBLZX acc+64(FP), AX
 	TESTQ AX, AX
 	LEAQ (DX)(R11*4), AX
-	JZ kern1x32_zero
+	JZ kern1x32_noacc
 	VMOVUPS (DX), Z16
 	VMOVUPS 64(DX), Z17
-	JMP kern1x32_loopcheck
+	JMP kern1x32_start
+kern1x32_noacc:
+	MOVQ bias+72(FP), R12
+	TESTQ R12, R12
+	JZ kern1x32_zero
+	VMOVUPS (R12), Z16
+	VMOVUPS 64(R12), Z17
+	JMP kern1x32_start
 kern1x32_zero:
 	VPXORD Z16, Z16, Z16
 	VPXORD Z17, Z17, Z17
-kern1x32_loopcheck:
+kern1x32_start:
+	LEAQ (R8)(R8*2), R12
+	LEAQ (SI)(R8*4), DI
 	TESTQ CX, CX
-	JZ kern1x32_store
+	JZ kern1x32_epi
 kern1x32_loop:
 	VMOVUPS (BX), Z0
 	VMOVUPS 64(BX), Z1
@@ -1426,14 +2325,32 @@ kern1x32_loop:
 	ADDQ R10, BX
 	DECQ CX
 	JNZ kern1x32_loop
+kern1x32_epi:
+	MOVQ al+80(FP), DI
+	TESTQ DI, DI
+	JZ kern1x32_store
+	MOVQ be+88(FP), R8
+	MOVBLZX relu+96(FP), R9
+	VMOVUPS (DI), Z0
+	VMOVUPS (R8), Z10
+	VMOVUPS 64(DI), Z1
+	VMOVUPS 64(R8), Z11
+	VFMADD213PS Z10, Z0, Z16
+	VFMADD213PS Z11, Z1, Z17
+	TESTQ R9, R9
+	JZ kern1x32_store
+	VPSRAD $31, Z16, Z12
+	VPANDND Z16, Z12, Z16
+	VPSRAD $31, Z17, Z12
+	VPANDND Z17, Z12, Z17
 kern1x32_store:
 	VMOVUPS Z16, (DX)
 	VMOVUPS Z17, 64(DX)
 	VZEROUPPER
 	RET
 
-// func kern1x16(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool)
-TEXT ·kern1x16(SB), NOSPLIT, $0-65
+// func kern1x16(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool)
+TEXT ·kern1x16(SB), NOSPLIT, $0-97
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ sai+16(FP), R8
@@ -1442,20 +2359,26 @@ TEXT ·kern1x16(SB), NOSPLIT, $0-65
 	MOVQ ldb+40(FP), R10
 	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R11
-	MOVBLZX acc+64(FP), AX
-	LEAQ (R8)(R8*2), R12
-	LEAQ (SI)(R8*4), DI
 	LEAQ (R11)(R11*2), R13
+	MOVBLZX acc+64(FP), AX
 	TESTQ AX, AX
 	LEAQ (DX)(R11*4), AX
-	JZ kern1x16_zero
+	JZ kern1x16_noacc
 	VMOVUPS (DX), Z16
-	JMP kern1x16_loopcheck
+	JMP kern1x16_start
+kern1x16_noacc:
+	MOVQ bias+72(FP), R12
+	TESTQ R12, R12
+	JZ kern1x16_zero
+	VMOVUPS (R12), Z16
+	JMP kern1x16_start
 kern1x16_zero:
 	VPXORD Z16, Z16, Z16
-kern1x16_loopcheck:
+kern1x16_start:
+	LEAQ (R8)(R8*2), R12
+	LEAQ (SI)(R8*4), DI
 	TESTQ CX, CX
-	JZ kern1x16_store
+	JZ kern1x16_epi
 kern1x16_loop:
 	VMOVUPS (BX), Z0
 	VBROADCASTSS (SI), Z2
@@ -1465,13 +2388,26 @@ kern1x16_loop:
 	ADDQ R10, BX
 	DECQ CX
 	JNZ kern1x16_loop
+kern1x16_epi:
+	MOVQ al+80(FP), DI
+	TESTQ DI, DI
+	JZ kern1x16_store
+	MOVQ be+88(FP), R8
+	MOVBLZX relu+96(FP), R9
+	VMOVUPS (DI), Z0
+	VMOVUPS (R8), Z10
+	VFMADD213PS Z10, Z0, Z16
+	TESTQ R9, R9
+	JZ kern1x16_store
+	VPSRAD $31, Z16, Z12
+	VPANDND Z16, Z12, Z16
 kern1x16_store:
 	VMOVUPS Z16, (DX)
 	VZEROUPPER
 	RET
 
-// func kern1x16m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, mask uint16)
-TEXT ·kern1x16m(SB), NOSPLIT, $0-68
+// func kern1x16m(k int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int, acc bool, bias, al, be *float32, relu bool, mask uint16)
+TEXT ·kern1x16m(SB), NOSPLIT, $0-100
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ sai+16(FP), R8
@@ -1480,22 +2416,28 @@ TEXT ·kern1x16m(SB), NOSPLIT, $0-68
 	MOVQ ldb+40(FP), R10
 	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R11
-	MOVWLZX mask+66(FP), AX
+	MOVWLZX mask+98(FP), AX
 	KMOVW AX, K1
-	MOVBLZX acc+64(FP), AX
-	LEAQ (R8)(R8*2), R12
-	LEAQ (SI)(R8*4), DI
 	LEAQ (R11)(R11*2), R13
+	MOVBLZX acc+64(FP), AX
 	TESTQ AX, AX
 	LEAQ (DX)(R11*4), AX
-	JZ kern1x16m_zero
+	JZ kern1x16m_noacc
 	VMOVUPS.Z (DX), K1, Z16
-	JMP kern1x16m_loopcheck
+	JMP kern1x16m_start
+kern1x16m_noacc:
+	MOVQ bias+72(FP), R12
+	TESTQ R12, R12
+	JZ kern1x16m_zero
+	VMOVUPS.Z (R12), K1, Z16
+	JMP kern1x16m_start
 kern1x16m_zero:
 	VPXORD Z16, Z16, Z16
-kern1x16m_loopcheck:
+kern1x16m_start:
+	LEAQ (R8)(R8*2), R12
+	LEAQ (SI)(R8*4), DI
 	TESTQ CX, CX
-	JZ kern1x16m_store
+	JZ kern1x16m_epi
 kern1x16m_loop:
 	VMOVUPS.Z (BX), K1, Z0
 	VBROADCASTSS (SI), Z2
@@ -1505,6 +2447,19 @@ kern1x16m_loop:
 	ADDQ R10, BX
 	DECQ CX
 	JNZ kern1x16m_loop
+kern1x16m_epi:
+	MOVQ al+80(FP), DI
+	TESTQ DI, DI
+	JZ kern1x16m_store
+	MOVQ be+88(FP), R8
+	MOVBLZX relu+96(FP), R9
+	VMOVUPS.Z (DI), K1, Z0
+	VMOVUPS.Z (R8), K1, Z10
+	VFMADD213PS Z10, Z0, Z16
+	TESTQ R9, R9
+	JZ kern1x16m_store
+	VPSRAD $31, Z16, Z12
+	VPANDND Z16, Z12, Z16
 kern1x16m_store:
 	VMOVUPS Z16, K1, (DX)
 	VZEROUPPER

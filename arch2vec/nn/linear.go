@@ -19,6 +19,8 @@ type Linear struct {
 	rows  int
 	y     []float32 // rows×Out, owned
 	dx    []float32 // rows×In, owned
+
+	evalOnly bool // the last forward was ForwardEval (no backward possible)
 }
 
 // NewLinear returns a layer with PyTorch's default initialisation: weight
@@ -66,12 +68,34 @@ func (l *Linear) ForwardFresh(x []float32, rows int) []float32 {
 	if len(l.wt) != l.In*l.Out {
 		l.Refresh()
 	}
-	l.x, l.rows = x, rows
+	l.x, l.rows, l.evalOnly = x, rows, false
 	l.y = grow(l.y, rows*l.Out)
-	for r := 0; r < rows; r++ {
-		copy(l.y[r*l.Out:(r+1)*l.Out], l.B.Data)
+	// Rows start from the bias inside the kernel.
+	gemm(rows, l.Out, l.In, x, l.In, 1, l.wt, l.Out, l.y, l.Out, false, epi{bias: l.B.Data})
+	return l.y
+}
+
+// ForwardEval is ForwardFresh followed by y·al + be per column and, with
+// relu, max(·, 0): an evaluation-mode BatchNorm (see
+// [BatchNorm1d.EvalAffine]) and ReLU fused into the product, with the same
+// results as the separate passes. The output cannot be back-propagated
+// (Backward would need the layer's own output); use it for inference.
+func (l *Linear) ForwardEval(x []float32, rows int, al, be []float32, relu bool) []float32 {
+	checkLen("linear forward x", x, rows*l.In)
+	checkLen("linear eval scale", al, l.Out)
+	checkLen("linear eval shift", be, l.Out)
+	if len(l.wt) != l.In*l.Out {
+		l.Refresh()
 	}
-	gemm(rows, l.Out, l.In, x, l.In, 1, l.wt, l.Out, l.y, l.Out, true)
+	l.x, l.rows, l.evalOnly = nil, 0, true
+	l.y = grow(l.y, rows*l.Out)
+	if !vecFits(l.Out, rows) {
+		// BatchNorm would take its portable (unfused) pass: do the same.
+		gemm(rows, l.Out, l.In, x, l.In, 1, l.wt, l.Out, l.y, l.Out, false, epi{bias: l.B.Data})
+		scaleShift(l.y, l.y, rows, l.Out, al[:l.Out], be, relu)
+		return l.y
+	}
+	gemm(rows, l.Out, l.In, x, l.In, 1, l.wt, l.Out, l.y, l.Out, false, epi{bias: l.B.Data, al: al, be: be, relu: relu})
 	return l.y
 }
 
@@ -79,19 +103,22 @@ func (l *Linear) ForwardFresh(x []float32, rows int) []float32 {
 // B.Grad (overwriting them) and, when needDX, returns dx (rows×In, owned by
 // the layer); otherwise it returns nil.
 func (l *Linear) Backward(dy []float32, needDX bool) []float32 {
+	if l.evalOnly {
+		panic("nn: linear " + l.W.Name + ": Backward after ForwardEval")
+	}
 	rows := l.rows
 	checkLen("linear backward dy", dy, rows*l.Out)
 	if len(l.W.Grad) != l.Out*l.In {
 		panic(fmt.Sprintf("nn: linear %s: grad length %d", l.W.Name, len(l.W.Grad)))
 	}
 	// dW (Out×In) = dyᵀ · x
-	gemm(l.Out, l.In, rows, dy, 1, l.Out, l.x, l.In, l.W.Grad, l.In, false)
+	gemm(l.Out, l.In, rows, dy, 1, l.Out, l.x, l.In, l.W.Grad, l.In, false, epi{})
 	ColSumTo(l.B.Grad, dy, rows, l.Out)
 	if !needDX {
 		return nil
 	}
 	l.dx = grow(l.dx, rows*l.In)
-	gemm(rows, l.In, l.Out, dy, l.Out, 1, l.W.Data, l.In, l.dx, l.In, false)
+	gemm(rows, l.In, l.Out, dy, l.Out, 1, l.W.Data, l.In, l.dx, l.In, false, epi{})
 	return l.dx
 }
 

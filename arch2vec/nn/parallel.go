@@ -42,6 +42,7 @@ type job struct {
 	c        []float32
 	ldc      int
 	acc      bool
+	ep       epi
 }
 
 func (j *job) run() {
@@ -49,7 +50,7 @@ func (j *job) run() {
 		j.fn(j.lo, j.hi)
 		return
 	}
-	gemmSerial(j.m, j.n, j.k, j.a, j.sai, j.sap, j.b, j.ldb, j.c, j.ldc, j.acc)
+	gemmEx(j.m, j.n, j.k, j.a, j.sai, j.sap, j.b, j.ldb, j.c, j.ldc, j.acc, j.ep)
 }
 
 // pool is the one helper goroutine that runs the second half of split
