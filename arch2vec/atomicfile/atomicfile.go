@@ -5,6 +5,8 @@
 package atomicfile
 
 import (
+	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -14,10 +16,24 @@ import (
 // temporary file in the same directory, syncs it, sets mode, renames it
 // over path and syncs the directory. If write or any step fails, path is
 // left untouched, the temporary file is removed and the error is returned.
+//
+// Errors from creating the file name path, not the temporary file, so a
+// user sees the name they gave: a missing directory is reported as
+// "create PATH: no such file or directory", and a path that is a directory
+// as "atomicfile: PATH is a directory".
 func Write(path string, mode os.FileMode, write func(io.Writer) error) (err error) {
+	if path == "" {
+		return errors.New("atomicfile: empty file name")
+	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return fmt.Errorf("atomicfile: %s is a directory", path)
+	}
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
 	if err != nil {
+		if pe, ok := errors.AsType[*os.PathError](err); ok {
+			return &os.PathError{Op: "create", Path: path, Err: pe.Err}
+		}
 		return err
 	}
 	defer func() {

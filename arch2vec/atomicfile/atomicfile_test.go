@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -37,7 +38,28 @@ func TestWrite(t *testing.T) {
 	if len(entries) != 1 {
 		t.Fatalf("temporary files left behind: %v", entries)
 	}
-	if err := WriteBytes(filepath.Join(dir, "missing", "x"), 0o644, nil); err == nil {
-		t.Fatal("write into a missing directory succeeded")
+	missing := filepath.Join(dir, "missing", "x")
+	if err := WriteBytes(missing, 0o644, nil); err == nil || !strings.Contains(err.Error(), "create "+missing+":") {
+		t.Fatalf("write into a missing directory: err = %v, want one naming %s", err, missing)
+	}
+}
+
+// TestWriteBadPath checks that paths a user can mistype give an error
+// naming the path, and leave nothing behind.
+func TestWriteBadPath(t *testing.T) {
+	dir := t.TempDir()
+	for _, tt := range []struct{ name, path, want string }{
+		{"empty", "", "atomicfile: empty file name"},
+		{"directory", dir, "atomicfile: " + dir + " is a directory"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			err := WriteBytes(tt.path, 0o644, []byte("x"))
+			if err == nil || err.Error() != tt.want {
+				t.Fatalf("err = %v, want %q", err, tt.want)
+			}
+			if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+				t.Fatalf("files left behind: %v", entries)
+			}
+		})
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Hash is a nasbench module hash: the md5 digest graph_util.hash_module
@@ -96,14 +97,14 @@ func md5Hex(s string) string {
 // dataset; the hash of any spec is therefore c.Prune() followed by Hash.
 // (hash_spec itself fails on an interior input/output op; Hash labels such
 // a vertex -1/-2.) Hash does not allocate.
-func (c NB101) Hash() Hash { return hashCell(&c, &hashLabelTable) }
+func (c NB101) Hash() Hash { return hashCell(&c, &initTables().hashLabels) }
 
 // Fingerprint returns the uniqueness fingerprint of arch2vec's validity
 // sampling (pretraining_nasbench101.py L74-98, brief §3.2): hash_module of
 // the decoded, UNPRUNED matrix with each vertex labelled by its one-hot row
 // as a Python float list ("[0.0, 0.0, 1.0, 0.0, 0.0]" for conv3x3). Apply
 // it to the cell [Decode101] returns, after checking [NB101.Valid].
-func (c NB101) Fingerprint() Hash { return hashCell(&c, &oneHotTable) }
+func (c NB101) Fingerprint() Hash { return hashCell(&c, &initTables().oneHot) }
 
 // digest is one vertex hash of hash_module, raw and as hex.
 type digest struct {
@@ -115,20 +116,23 @@ type digest struct {
 // out-degree, in-degree and Op for one label spelling.
 type initTable [MaxVertices][MaxVertices][NumOps101]digest
 
-var hashLabelTable, oneHotTable initTable
-
-func init() {
+// initTables returns the initial-digest tables for nasbench's labels and for
+// the one-hot labels of [NB101.Fingerprint], built on first use rather than
+// at program start (a kernel that never hashes should not pay for them).
+var initTables = sync.OnceValue(func() *struct{ hashLabels, oneHot initTable } {
+	t := new(struct{ hashLabels, oneHot initTable })
 	for op := range Op(NumOps101) {
 		num := strconv.Itoa(int(op.HashLabel()))
 		hot := oneHotString(int(op), NumOps101)
 		for o := range MaxVertices {
 			for i := range MaxVertices {
-				hashLabelTable[o][i][op] = newDigest(fmt.Sprintf("(%d, %d, %s)", o, i, num))
-				oneHotTable[o][i][op] = newDigest(fmt.Sprintf("(%d, %d, %s)", o, i, hot))
+				t.hashLabels[o][i][op] = newDigest(fmt.Sprintf("(%d, %d, %s)", o, i, num))
+				t.oneHot[o][i][op] = newDigest(fmt.Sprintf("(%d, %d, %s)", o, i, hot))
 			}
 		}
 	}
-}
+	return t
+})
 
 func newDigest(s string) digest {
 	d := digest{raw: md5.Sum([]byte(s))}

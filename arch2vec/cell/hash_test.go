@@ -13,7 +13,7 @@ func TestMD5TupleRepr(t *testing.T) {
 	if want := "3d482e8e629c3a30daf52ea423544a8c"; got != want {
 		t.Fatalf("md5 = %s, want %s", got, want)
 	}
-	if d := hashLabelTable[3][0][Input]; string(d.hex[:]) != got {
+	if d := initTables().hashLabels[3][0][Input]; string(d.hex[:]) != got {
 		t.Fatalf("initial table (3,0,input) = %s, want %s", d.hex, got)
 	}
 }

@@ -69,6 +69,7 @@
 // 10⁵, 5·10⁵ and 10⁶ s. Both use the reference scripts' quirks unless
 // ARCH2VEC_QUIRKS=0. Environment: ARCH2VEC_RUNS (CIFAR-10, default 200),
 // ARCH2VEC_RUNS_OTHER (CIFAR-100 and ImageNet16-120, default 50),
-// ARCH2VEC_RUNS101 (default 50), ARCH2VEC_DATASETS, ARCH2VEC_METHODS, and
+// ARCH2VEC_RUNS101 (default 50), ARCH2VEC_SEED0 (first seed, default 1;
+// NB201 only), ARCH2VEC_DATASETS, ARCH2VEC_METHODS, and
 // ARCH2VEC_EMB / ARCH2VEC_EMB101 (files caching the embeddings).
 package experiment

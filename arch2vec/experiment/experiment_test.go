@@ -248,3 +248,19 @@ func TestPretrainEmbed(t *testing.T) {
 		t.Error("cancelled: want an error")
 	}
 }
+
+// BenchmarkNB201Table builds the CIFAR-100 search table of all 15,625 cells.
+func BenchmarkNB201Table(b *testing.B) {
+	tab, err := bench.NB201()
+	if err != nil {
+		b.Fatal(err)
+	}
+	emb := fakeEmb(tab.Len(), 16)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := NB201Table(tab.Rows, emb, bench.CIFAR100); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(tab.Len()*b.N)/b.Elapsed().Seconds(), "cells/s")
+}

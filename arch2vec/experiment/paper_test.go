@@ -46,7 +46,8 @@ func envInt(t *testing.T, name string, def int) int {
 // ARCH2VEC_RUNS (default 200) is the number of CIFAR-10 runs per method,
 // ARCH2VEC_RUNS_OTHER (default 50) those on CIFAR-100 and ImageNet16-120,
 // ARCH2VEC_DATASETS (default all three) a comma-separated list of datasets,
-// ARCH2VEC_METHODS (default "bo,rl,random") the methods, ARCH2VEC_QUIRKS=0
+// ARCH2VEC_METHODS (default "bo,rl,random") the methods, ARCH2VEC_SEED0
+// (default 1) the first seed, ARCH2VEC_QUIRKS=0
 // the corrected (non-reference) BO/RL behaviour, ARCH2VEC_EMB a file caching
 // the embeddings (float32 little-endian, written if missing).
 func TestPaperNB201(t *testing.T) {
@@ -85,7 +86,7 @@ func TestPaperNB201(t *testing.T) {
 			}
 		}
 		last := time.Now()
-		outs, err := Compare(ctx, methods, st, Seeds(runs[ds]), 2, NB201Valid200(tab.Rows, ds), nil,
+		outs, err := Compare(ctx, methods, st, seedsFrom(t, runs[ds]), 2, NB201Valid200(tab.Rows, ds), nil,
 			func(m string, run, query int, best float64) {
 				if time.Since(last) > time.Minute {
 					last = time.Now()
@@ -126,6 +127,16 @@ func writeWelch(w io.Writer, outs []Outcome, what string, sample func(Outcome) [
 		}
 		fmt.Fprintf(w, "  Welch %s vs random (final %s): t = %.3f, df = %.1f, p = %.3g\n", m, what, wt.T, wt.DF, wt.P)
 	}
+}
+
+// seedsFrom returns n run seeds starting at $ARCH2VEC_SEED0 (default 1).
+func seedsFrom(t *testing.T, n int) []uint64 {
+	s := Seeds(n)
+	off := uint64(envInt(t, "ARCH2VEC_SEED0", 1) - 1)
+	for i := range s {
+		s[i] += off
+	}
+	return s
 }
 
 // wantMethods is the set of method names in $ARCH2VEC_METHODS, by default

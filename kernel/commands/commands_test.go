@@ -288,6 +288,19 @@ func TestErrors(t *testing.T) {
 	s.fail("%search rl --queries 5", "run %embed first")
 	s.fail("%pretrain --batch 0", "--batch must be ≥ 1")
 	s.fail("%pretrain --mode fancy", `invalid value "fancy"`)
+	// Sizes that would exhaust memory are usage errors, not a dead kernel.
+	for _, tt := range []struct{ code, want string }{
+		{"%search random --runs 3000000000", "--runs must be between 1 and 10000"},
+		{"%distance --pairs 3000000000", "--pairs must be between 1 and 1000000"},
+		{"%pretrain --epochs 1 --validity 3000000000", "--validity must be between 0 and 1000000"},
+		{`%pretrain --epochs 1 --save ""`, "--save needs a file name"},
+		{`%load_model ""`, "PATH needs a file name"},
+		{`%export embeddings ""`, "PATH needs a file name"},
+	} {
+		if err := s.fail(tt.code, tt.want); err != nil && !errors.As(err, &usage) {
+			t.Errorf("%s: %T is not a UsageError", tt.code, err)
+		}
+	}
 	s.run("%load_cells nasbench201 --limit 10 --dataset cifar100")
 	s.fail("%search random --budget 100", "training times are unknown")
 }

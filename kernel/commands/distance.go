@@ -34,6 +34,9 @@ func (w *Workspace) distanceCommand() *magic.Command {
 	}
 }
 
+// maxPairs bounds --pairs: each pair's distances are kept in memory.
+const maxPairs = 1_000_000
+
 // runDistance runs %distance.
 func (w *Workspace) runDistance(ctx context.Context, call *magic.Call) error {
 	st := w.snapshot()
@@ -42,8 +45,8 @@ func (w *Workspace) runDistance(ctx context.Context, call *magic.Call) error {
 		return err
 	}
 	pairs := call.Int("pairs")
-	if pairs < 1 {
-		return call.Usagef("pairs", "--pairs must be ≥ 1")
+	if pairs < 1 || pairs > maxPairs {
+		return call.Usagef("pairs", "--pairs must be between 1 and %d", maxPairs)
 	}
 	if st.emb == nil || st.emb.cells != cs {
 		return fmt.Errorf("distance: no embeddings of the loaded cells: run %%embed first")

@@ -39,10 +39,13 @@ func (w *Workspace) runExport(ctx context.Context, call *magic.Call) error {
 	if _, err := st.needCells("export"); err != nil {
 		return err
 	}
+	path := call.String("path")
+	if path == "" {
+		return call.Usagef("path", "PATH needs a file name")
+	}
 	if st.emb == nil || st.emb.cells != st.cells {
 		return fmt.Errorf("export: no embeddings of the loaded cells: run %%embed first")
 	}
-	path := call.String("path")
 	write := writeCSV
 	if call.String("format") == "json" {
 		write = writeJSON

@@ -29,6 +29,9 @@ func (w *Workspace) loadModelCommand() *magic.Command {
 // runLoadModel runs %load_model.
 func (w *Workspace) runLoadModel(ctx context.Context, call *magic.Call) error {
 	path := call.String("path")
+	if path == "" {
+		return call.Usagef("path", "PATH needs a file name")
+	}
 	m, cfg, err := model.LoadModel(path)
 	if err != nil {
 		return fmt.Errorf("load_model: %w", err)

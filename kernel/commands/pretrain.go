@@ -44,6 +44,10 @@ func (w *Workspace) pretrainCommand() *magic.Command {
 	}
 }
 
+// maxValidity bounds --validity: the decoded draws of an epoch are held in
+// memory together.
+const maxValidity = 1_000_000
+
 // pretrainConfig builds the model configuration from the flags.
 func pretrainConfig(call *magic.Call, cs *cellSet) (model.Config, error) {
 	checks := []struct {
@@ -56,7 +60,9 @@ func pretrainConfig(call *magic.Call, cs *cellSet) (model.Config, error) {
 		{"lr", call.Float("lr") > 0, "--lr must be > 0"},
 		{"latent", call.Int("latent") >= 1, "--latent must be ≥ 1"},
 		{"seed", call.Int("seed") >= 0, "--seed must be ≥ 0"},
-		{"validity", call.Int("validity") >= 0, "--validity must be ≥ 0"},
+		{"validity", call.Int("validity") >= 0 && call.Int("validity") <= maxValidity,
+			fmt.Sprintf("--validity must be between 0 and %d", maxValidity)},
+		{"save", !call.IsSet("save") || call.String("save") != "", "--save needs a file name"},
 	}
 	for _, c := range checks {
 		if !c.ok {

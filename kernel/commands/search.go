@@ -53,6 +53,9 @@ type methodRun struct {
 	summary search.Summary
 }
 
+// maxRuns bounds --runs: the traces of every run stay in memory.
+const maxRuns = 10000
+
 // runSearch runs %search.
 func (w *Workspace) runSearch(ctx context.Context, call *magic.Call) error {
 	st := w.snapshot()
@@ -63,8 +66,8 @@ func (w *Workspace) runSearch(ctx context.Context, call *magic.Call) error {
 	name := call.String("method")
 	runs, queries, budget := call.Int("runs"), call.Int("queries"), call.Float("budget")
 	switch {
-	case runs < 1:
-		return call.Usagef("runs", "--runs must be ≥ 1")
+	case runs < 1 || runs > maxRuns:
+		return call.Usagef("runs", "--runs must be between 1 and %d", maxRuns)
 	case queries < 1:
 		return call.Usagef("queries", "--queries must be ≥ 1")
 	case budget < 0:
@@ -81,15 +84,16 @@ func (w *Workspace) runSearch(ctx context.Context, call *magic.Call) error {
 	for i := range seeds {
 		seeds[i] = uint64(call.Int("seed") + i)
 	}
-	p := call.Progress(display.ProgressConfig{Label: "search " + name, Unit: "query", Total: int64(runs * queries)})
+	// A run queries each cell at most once, so it ends after at most
+	// cs.len() queries whatever --queries says.
+	p := call.Progress(display.ProgressConfig{Label: "search " + name, Unit: "query",
+		Total: int64(runs) * int64(min(queries, cs.len()))})
 	_ = p.Start()
 	done := make([]int, runs)
+	sum := 0 // the sum of done, kept as calls come (they are serialised)
 	traces, err := search.RunMany(ctx, method, table, seeds, 2, func(run, query int, best float64) {
+		sum += query - done[run]
 		done[run] = query
-		sum := 0
-		for _, d := range done {
-			sum += d
-		}
 		_ = p.SetStatus(fmt.Sprintf("best validation %.2f%%", 100*best))
 		_ = p.Set(int64(sum))
 	})

@@ -55,8 +55,14 @@ func (Interp) Info() kernel.Info {
 // TestError is the error the "error" command returns.
 type TestError struct{ Msg string }
 
-func (e *TestError) Error() string       { return e.Msg }
-func (e *TestError) ErrorName() string   { return "TestError" }
+// Error returns the message.
+func (e *TestError) Error() string { return e.Msg }
+
+// ErrorName returns "TestError", the ename the core reports.
+func (e *TestError) ErrorName() string { return "TestError" }
+
+// Traceback returns a fixed two-line traceback, so tests can check that the
+// core passes an error's own traceback through.
 func (e *TestError) Traceback() []string { return []string{"TestError: " + e.Msg, "  at line 1"} }
 
 // Execute implements [kernel.Interpreter].

@@ -107,7 +107,7 @@ func (c *Client) SendFrames(ch kernel.Channel, frames [][]byte) error {
 	if err != nil {
 		return err
 	}
-	return s.Send(zmq4.NewMsgFrom(frames...))
+	return s.SendMulti(zmq4.NewMsgFrom(frames...))
 }
 
 // Recv returns the next message from any channel.

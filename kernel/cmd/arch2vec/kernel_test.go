@@ -22,7 +22,7 @@ import (
 )
 
 // buildBinary builds this package into dir and returns the binary's path.
-func buildBinary(t *testing.T, dir string) string {
+func buildBinary(t testing.TB, dir string) string {
 	t.Helper()
 	bin := filepath.Join(dir, "arch2vec")
 	goCmd, err := exec.LookPath("go")

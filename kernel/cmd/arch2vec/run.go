@@ -44,6 +44,19 @@ func runNotebook(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		fs.Usage()
 		return fmt.Errorf("%w: want exactly one notebook, got %d arguments", errUsage, len(pos))
 	}
+	if *timeout < 0 {
+		return fmt.Errorf("%w: --timeout must be ≥ 0, got %v", errUsage, *timeout)
+	}
+	// Check the output's place before running, so a typo in -o does not
+	// cost the whole run.
+	if *out != "" {
+		if st, err := os.Stat(*out); err == nil && st.IsDir() {
+			return fmt.Errorf("%w: -o %s is a directory", errUsage, *out)
+		}
+		if _, err := os.Stat(filepath.Dir(*out)); err != nil {
+			return fmt.Errorf("-o %s: %w", *out, err)
+		}
+	}
 	nb, err := nbrun.ReadFile(pos[0])
 	if err != nil {
 		return err

@@ -191,6 +191,9 @@ func TestRunUsageErrors(t *testing.T) {
 		{"bad timeout", []string{"run", "--timeout", "soon", "a.ipynb"}, 2, "invalid value"},
 		{"missing file", []string{"run", filepath.Join(dir, "missing.ipynb")}, 1, "no such file"},
 		{"malformed", []string{"run", bad}, 1, `cells[0] lacks "metadata"`},
+		{"negative timeout", []string{"run", "--timeout", "-5s", bad}, 2, "--timeout must be ≥ 0"},
+		{"output is a directory", []string{"run", "-o", dir, bad}, 2, "is a directory"},
+		{"output directory missing", []string{"run", "-o", filepath.Join(dir, "no", "x.ipynb"), bad}, 1, "no such file"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
