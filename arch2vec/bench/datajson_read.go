@@ -258,11 +258,11 @@ func (d *DataReader) number() (float64, error) {
 	}
 	n, ok := tok.(json.Number)
 	if !ok {
-		return 0, fmt.Errorf("want a number, got %v", tok)
+		return 0, fmt.Errorf("want a number, got %s", excerpt(fmt.Sprint(tok)))
 	}
 	v, err := n.Float64()
 	if err != nil || math.IsInf(v, 0) {
-		return 0, fmt.Errorf("number %s out of range", n)
+		return 0, fmt.Errorf("number %s out of range", excerpt(string(n)))
 	}
 	return v, nil
 }

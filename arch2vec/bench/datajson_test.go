@@ -225,6 +225,8 @@ func TestReadDataErrors(t *testing.T) {
 		{"duplicate field", `{"0":{"training_time":1,"training_time":2}}`, `entry "0": duplicate field "training_time"`},
 		{"bad number", `{"0":{"training_time":"x"}}`, `entry "0": field "training_time": want a number`},
 		{"huge number", `{"0":{"training_time":1e999}}`, `out of range`},
+		{"long bad string", `{"0":{"training_time":"` + strings.Repeat("x", 5000) + `"}}`, `want a number, got ` + strings.Repeat("x", 40) + `…`},
+		{"deep nesting", `{"0":{"module_adjacency":` + strings.Repeat("[", 500) + strings.Repeat("]", 500) + `}}`, `row 0: ` + strings.Repeat("[", 40) + `… is not an integer`},
 		{"wrong rows", `{"0":{"module_adjacency":[[0]],"module_operations":[[1]]}}`, `module_adjacency has 1 rows, want 7 (nasbench101) or 8 (nasbench201)`},
 		{"wrong ops shape", `{"0":` + mod(`[0,0,0,0,1],[0,0,0,0,0],`, `[0,0,0,0,1],[0,0,0,0],`) + `}`, `module_operations row 3 has 4 columns, want 5 (nasbench101)`},
 		{"not 0/1", `{"0":` + mod(`[0,1,0`, `[0,2,0`) + `}`, `module_adjacency[0][1] is 2, want 0 or 1`},
@@ -243,7 +245,7 @@ func TestReadDataErrors(t *testing.T) {
 			if err == nil {
 				t.Fatalf("no error")
 			}
-			if !strings.HasPrefix(err.Error(), "bench: test.json: ") || !strings.Contains(err.Error(), tc.want) {
+			if !strings.HasPrefix(err.Error(), "bench: test.json: ") || !strings.Contains(err.Error(), tc.want) || len(err.Error()) > 300 {
 				t.Errorf("error %q, want it to contain %q", err, tc.want)
 			}
 		})

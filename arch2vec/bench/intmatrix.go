@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"unicode/utf8"
 )
 
 // parseIntMatrix parses a syntactically valid JSON value (as the decoder
@@ -83,11 +84,26 @@ func (p *intParser) int() (int, error) {
 		p.i++ // the rest of a non-integer value, for the message
 	}
 	if end == start || end != p.i {
-		return 0, fmt.Errorf("%s is not an integer", p.b[start:p.i])
+		return 0, fmt.Errorf("%s is not an integer", excerpt(string(p.b[start:p.i])))
 	}
 	v, err := strconv.Atoi(string(p.b[start:end]))
 	if err != nil {
-		return 0, fmt.Errorf("%s is not an integer", p.b[start:end])
+		return 0, fmt.Errorf("%s is not an integer", excerpt(string(p.b[start:end])))
 	}
 	return v, nil
+}
+
+// excerpt returns s, cut to its first 40 bytes (at a rune boundary) and
+// marked with "…" when longer, for quoting a file's bad value in an error
+// message: a malformed file can hold a value of megabytes.
+func excerpt(s string) string {
+	const max = 40
+	if len(s) <= max {
+		return s
+	}
+	i := max
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…"
 }

@@ -296,6 +296,9 @@ func TestErrors(t *testing.T) {
 		{`%pretrain --epochs 1 --save ""`, "--save needs a file name"},
 		{`%load_model ""`, "PATH needs a file name"},
 		{`%export embeddings ""`, "PATH needs a file name"},
+		{"%load_cells nasbench201 --limit 5 --seed -5", "--seed must be ≥ 0"},
+		{"%embed --seed -1", "--seed must be ≥ 0"},
+		{"%distance --seed -1", "--seed must be ≥ 0"},
 	} {
 		if err := s.fail(tt.code, tt.want); err != nil && !errors.As(err, &usage) {
 			t.Errorf("%s: %T is not a UsageError", tt.code, err)
@@ -303,6 +306,14 @@ func TestErrors(t *testing.T) {
 	}
 	s.run("%load_cells nasbench201 --limit 10 --dataset cifar100")
 	s.fail("%search random --budget 100", "training times are unknown")
+	s.fail("%load_model "+os.DevNull, "load_model: "+os.DevNull+" is not a regular file")
+	s.fail("%load_model "+t.TempDir(), "is not a regular file")
+	s.run("%load_cells nasbench201 --limit 2")
+	s.fail("%pretrain --epochs 1", "pretrain: 2 cells loaded: need at least 3 (2 to train, 1 held out)")
+	s.run("%load_cells nasbench201 --limit 10")
+	s.run("%pretrain --epochs 1 --validity 0")
+	s.run("%load_cells nasbench101 --from " + good)
+	s.fail("%embed", "cells are loaded: run %pretrain again, or %load_model a nasbench101 checkpoint")
 }
 
 func nan() float64 { return math.NaN() }

@@ -48,6 +48,9 @@ func (w *Workspace) runDistance(ctx context.Context, call *magic.Call) error {
 	if pairs < 1 || pairs > maxPairs {
 		return call.Usagef("pairs", "--pairs must be between 1 and %d", maxPairs)
 	}
+	if call.Int("seed") < 0 {
+		return call.Usagef("seed", "--seed must be ≥ 0")
+	}
 	if st.emb == nil || st.emb.cells != cs {
 		return fmt.Errorf("distance: no embeddings of the loaded cells: run %%embed first")
 	}

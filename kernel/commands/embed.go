@@ -40,12 +40,15 @@ func (w *Workspace) embedCommand() *magic.Command {
 
 // runEmbed runs %embed.
 func (w *Workspace) runEmbed(ctx context.Context, call *magic.Call) error {
+	if call.Int("sample") < 1 {
+		return call.Usagef("sample", "--sample must be ≥ 1")
+	}
+	if call.Int("seed") < 0 {
+		return call.Usagef("seed", "--seed must be ≥ 0")
+	}
 	cs, tr, err := w.snapshot().needModel("embed")
 	if err != nil {
 		return err
-	}
-	if call.Int("sample") < 1 {
-		return call.Usagef("sample", "--sample must be ≥ 1")
 	}
 	data, err := cs.encoded()
 	if err != nil {

@@ -57,6 +57,9 @@ func (w *Workspace) runLoadCells(ctx context.Context, call *magic.Call) error {
 	if call.Int("limit") < 0 {
 		return call.Usagef("limit", "--limit must be ≥ 0 (0 keeps every cell)")
 	}
+	if call.Int("seed") < 0 {
+		return call.Usagef("seed", "--seed must be ≥ 0")
+	}
 	if space == bench.Space101 && call.IsSet("dataset") {
 		return call.Usagef("dataset", "--dataset applies to nasbench201 only")
 	}

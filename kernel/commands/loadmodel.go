@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"os"
 	"strconv"
 
 	"github.com/arch2vec/arch2vec/arch2vec/bench"
@@ -31,6 +32,11 @@ func (w *Workspace) runLoadModel(ctx context.Context, call *magic.Call) error {
 	path := call.String("path")
 	if path == "" {
 		return call.Usagef("path", "PATH needs a file name")
+	}
+	// A checkpoint is read whole: a device such as /dev/zero would never
+	// end and exhaust memory.
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		return fmt.Errorf("load_model: %s is not a regular file", path)
 	}
 	m, cfg, err := model.LoadModel(path)
 	if err != nil {

@@ -94,8 +94,8 @@ func (w *Workspace) runPretrain(ctx context.Context, call *magic.Call) error {
 	if err != nil {
 		return err
 	}
-	if cs.len() < 2 {
-		return fmt.Errorf("pretrain: %d cell loaded: need at least 2 (training and held-out)", cs.len())
+	if cs.len() < 3 {
+		return fmt.Errorf("pretrain: %d cells loaded: need at least 3 (2 to train, 1 held out)", cs.len())
 	}
 	data, err := cs.encoded()
 	if err != nil {

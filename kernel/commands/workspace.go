@@ -89,8 +89,8 @@ func (s state) needModel(name string) (*cellSet, *trained, error) {
 		return nil, nil, fmt.Errorf("%s: no trained model: run %%pretrain first", name)
 	}
 	if s.trained.space != cs.space {
-		return nil, nil, fmt.Errorf("%s: the model was trained on %s cells but %s cells are loaded: run %%pretrain again",
-			name, s.trained.space, cs.space)
+		return nil, nil, fmt.Errorf("%s: the model was trained on %s cells but %s cells are loaded: "+
+			"run %%pretrain again, or %%load_model a %s checkpoint", name, s.trained.space, cs.space, cs.space)
 	}
 	return cs, s.trained, nil
 }

@@ -61,6 +61,11 @@ func (c *Cell) hasTag(tag string) bool {
 
 // ReadFile reads and validates the notebook at path.
 func ReadFile(path string) (*Notebook, error) {
+	// A notebook is read whole: a device such as /dev/zero would never end
+	// and exhaust memory.
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("nbrun: %s is not a regular file", path)
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("nbrun: %w", err)

@@ -70,6 +70,17 @@ func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
 	}
+	// An explicitly empty value (--prefix "") would silently mean the
+	// default, e.g. installing into the user's data dir.
+	var empty string
+	fs.Visit(func(f *flag.Flag) {
+		if empty == "" && f.Value.String() == "" {
+			empty = f.Name
+		}
+	})
+	if empty != "" {
+		return fmt.Errorf("%w: --%s needs a non-empty value", errUsage, empty)
+	}
 	return nil
 }
 

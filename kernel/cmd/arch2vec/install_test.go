@@ -83,6 +83,10 @@ func TestInstallUsageErrors(t *testing.T) {
 		{"bad name", []string{"install", "--name", "a b"}, 1, "invalid kernel name"},
 		{"uninstall missing", []string{"uninstall", "--name", "absent"}, 1, "no kernelspec"},
 		{"uninstall bad flag", []string{"uninstall", "--display-name", "x"}, 2, "flag provided but not defined"},
+		{"empty prefix", []string{"install", "--prefix", ""}, 2, "--prefix needs a non-empty value"},
+		{"empty dir", []string{"install", "--dir="}, 2, "--dir needs a non-empty value"},
+		{"uninstall empty prefix", []string{"uninstall", "--prefix", ""}, 2, "--prefix needs a non-empty value"},
+		{"kernel empty connection file", []string{"kernel", "--connection-file", ""}, 2, "--connection-file needs a non-empty value"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -190,6 +190,7 @@ func TestRunUsageErrors(t *testing.T) {
 		{"bad flag", []string{"run", "--bogus", "a.ipynb"}, 2, "flag provided but not defined"},
 		{"bad timeout", []string{"run", "--timeout", "soon", "a.ipynb"}, 2, "invalid value"},
 		{"missing file", []string{"run", filepath.Join(dir, "missing.ipynb")}, 1, "no such file"},
+		{"device", []string{"run", os.DevNull}, 1, os.DevNull + " is not a regular file"},
 		{"malformed", []string{"run", bad}, 1, `cells[0] lacks "metadata"`},
 		{"negative timeout", []string{"run", "--timeout", "-5s", bad}, 2, "--timeout must be ≥ 0"},
 		{"output is a directory", []string{"run", "-o", dir, bad}, 2, "is a directory"},
