@@ -13,6 +13,14 @@
 //     gradient clipping.
 //   - model: the GIN variational autoencoder, pretraining, metrics,
 //     embeddings and checkpoints.
+//   - search: random search, REINFORCE and DNGO Bayesian optimisation over
+//     a fixed table of embeddings, regret traces and their aggregation.
+//   - experiment: the paper's experiments, binding bench, model and search
+//     (the NB201 and NB101 search tables and their time models).
+//   - analysis: PCA and grouped statistics of embeddings.
+//   - plot: gonum/plot figures rendered to PNG and SVG (the only package
+//     here that draws).
+//   - atomicfile: crash-safe file writes for checkpoints and exports.
 //
 // This package itself holds only this overview and the test that keeps
 // the dependency rules of ARCHITECTURE.md.

@@ -28,7 +28,8 @@ func (w *Workspace) searchCommand() *magic.Command {
 			"--runs times from seeds --seed, --seed+1, …: random sampling, REINFORCE in the embedding " +
 			"space (rl) or DNGO Bayesian optimisation on the embeddings (bo). rl and bo need %embed first. " +
 			"Each run stops after --queries queries or, when training times are known, --budget " +
-			"simulated seconds. The search sees the loaded validation accuracies; where test " +
+			"simulated seconds (NAS-Bench-201: the paper's cost model — 12/200 of the 200-epoch " +
+			"training time on CIFAR-10, where the paper's budget is 12000 s). The search sees the loaded validation accuracies; where test " +
 			"accuracies are unknown (the NAS-Bench-101 subset) the validation accuracy is reported " +
 			"in their place.\n\n" +
 			"Draws the regret (best accuracy − incumbent's validation accuracy, in percent) against the " +
