@@ -131,12 +131,25 @@ func TestConformance(t *testing.T) {
 
 	t.Run("jupyter console", func(t *testing.T) {
 		requireJupyter(t, "jupyter_console")
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, "/usr/bin/jupyter", "console", "--simple-prompt", "--kernel", conformanceKernel)
-		cmd.Env = je.env
-		cmd.Stdin = strings.NewReader("%echo hello from console\n%echo --to result 42\n%no_such_command\n%help?\n")
-		out, err := cmd.CombinedOutput()
+		console := func() ([]byte, error) {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, "/usr/bin/jupyter", "console", "--simple-prompt", "--kernel", conformanceKernel)
+			cmd.Env = je.env
+			cmd.Stdin = strings.NewReader("%echo hello from console\n%echo --to result 42\n%no_such_command\n%help?\n")
+			// A console that dies leaves its kernel holding the output
+			// pipe until the kernel notices its parent is gone.
+			cmd.WaitDelay = 5 * time.Second
+			return cmd.CombinedOutput()
+		}
+		out, err := console()
+		if err != nil {
+			// jupyter console is a terminal program driven through a
+			// pipe here; under a loaded CI machine it has been seen to
+			// exit early once. Log that and try once more.
+			t.Logf("jupyter console, first attempt: %v\n%s", err, out)
+			out, err = console()
+		}
 		if err != nil {
 			t.Fatalf("jupyter console: %v\n%s", err, out)
 		}

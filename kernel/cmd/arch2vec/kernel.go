@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strconv"
+	"time"
 
 	"github.com/arch2vec/arch2vec/kernel"
 	"github.com/arch2vec/arch2vec/kernel/wire"
@@ -70,6 +72,10 @@ func runKernel(ctx context.Context, args []string, _, stderr io.Writer) error {
 		}
 	}()
 
+	ctx, stopOrphan := context.WithCancelCause(ctx)
+	defer stopOrphan(nil)
+	go watchParent(ctx, stopOrphan, logger)
+
 	serveErr := k.Serve(ctx)
 	closeErr := tr.Close()
 	switch {
@@ -86,4 +92,40 @@ func runKernel(ctx context.Context, args []string, _, stderr io.Writer) error {
 		logger.Warn("arch2vec kernel: close transport", "err", closeErr)
 	}
 	return nil
+}
+
+// errOrphaned is the cause of a shutdown because the process that started
+// the kernel is gone.
+var errOrphaned = errors.New("the Jupyter client that started the kernel exited")
+
+// watchParent shuts the kernel down when the client that launched it dies
+// without sending shutdown_request (a crashed notebook server or console),
+// as ipykernel's parent poller does: otherwise the kernel would live on as
+// an orphan holding its ports. It only acts when Jupyter started the
+// kernel, which jupyter_client marks with JPY_PARENT_PID.
+func watchParent(ctx context.Context, stop context.CancelCauseFunc, logger *slog.Logger) {
+	want, err := strconv.Atoi(os.Getenv("JPY_PARENT_PID"))
+	if err != nil || want <= 1 {
+		return
+	}
+	parent := os.Getppid()
+	if parent != want {
+		// Started through a wrapper (e.g. a shell); watch whoever is our
+		// parent now.
+		want = parent
+	}
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			if os.Getppid() != want {
+				logger.Warn("arch2vec kernel: parent process exited, shutting down", "parent", want)
+				stop(errOrphaned)
+				return
+			}
+		}
+	}
 }
