@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -66,24 +65,7 @@ type kernelProcess struct {
 // binary on it.
 func startKernel(t *testing.T, bin string) *kernelProcess {
 	t.Helper()
-	info := &wire.ConnectionInfo{Transport: "tcp", IP: "127.0.0.1", SignatureScheme: "hmac-sha256", Key: wire.NewID()}
-	var probes []net.Listener
-	for _, p := range []*int{&info.ShellPort, &info.IOPubPort, &info.StdinPort, &info.ControlPort, &info.HBPort} {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		*p = l.Addr().(*net.TCPAddr).Port
-		probes = append(probes, l)
-	}
-	for _, l := range probes { // free the ports for the kernel
-		l.Close()
-	}
-	data, _ := json.Marshal(info)
-	connFile := filepath.Join(t.TempDir(), "kernel-test.json")
-	if err := os.WriteFile(connFile, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	info, connFile := newConnectionFile(t)
 	kp := &kernelProcess{stderr: &syncBuffer{}, exited: make(chan error, 1)}
 	kp.cmd = exec.Command(bin, "kernel", "--connection-file", connFile)
 	kp.cmd.Stderr = kp.stderr
