@@ -97,6 +97,21 @@ func displays(rec *displaytest.Recorder, mime string) []wire.MIMEBundle {
 	return out
 }
 
+// shown runs one cell that must succeed without a result and returns the
+// last bundle it displayed (display_data) holding application/json.
+func (s *session) shown(code string) *wire.MIMEBundle {
+	s.t.Helper()
+	v, rec := s.run(code)
+	if v != nil {
+		s.t.Errorf("%s: unexpected execute_result %v", code, keys(v))
+	}
+	d := displays(rec, "application/json")
+	if len(d) == 0 {
+		s.t.Fatalf("%s: nothing displayed", code)
+	}
+	return &d[len(d)-1]
+}
+
 // checkFigure checks that b is a PNG figure with an SVG alternative.
 func checkFigure(t *testing.T, b wire.MIMEBundle) {
 	t.Helper()
@@ -206,7 +221,7 @@ func TestLoadCells101From(t *testing.T) {
 		t.Errorf("hash of cell 2 = %v, want %v", cs.hashes[2], cells[2].Hash())
 	}
 	// %show by hash finds it.
-	v, _ = s.run("%show " + cells[2].Hash().String())
+	v = s.shown("%show " + cells[2].Hash().String())
 	if jsonOf(t, v)["position"] != 2.0 {
 		t.Errorf("%%show by hash: %v", jsonOf(t, v))
 	}
@@ -216,7 +231,7 @@ func TestShow201(t *testing.T) {
 	s := newSession(t)
 	s.run("%load_cells nasbench201 --limit 20")
 	cs := s.ws.snapshot().cells
-	v, _ := s.run("%show 3")
+	v := s.shown("%show 3")
 	j := jsonOf(t, v)
 	ops := j["ops"].([]any)
 	if len(ops) != 8 || ops[0] != "input" || ops[7] != "output" || ops[1] != cs.c201[3][0].String() {
@@ -239,7 +254,7 @@ func TestShow201(t *testing.T) {
 	if n := strings.Count(svg, "marker-end="); n != edges || edges < 9 {
 		t.Errorf("%d edges drawn, want %d (at least 9)", n, edges)
 	}
-	v, _ = s.run("%show " + cs.c201[5].String())
+	v = s.shown("%show " + cs.c201[5].String())
 	if jsonOf(t, v)["position"] != 5.0 {
 		t.Errorf("%%show by arch: %v", jsonOf(t, v))
 	}

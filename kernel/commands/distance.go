@@ -59,7 +59,7 @@ func (w *Workspace) runDistance(ctx context.Context, call *magic.Call) error {
 	}
 	rng := rand.New(rand.NewPCG(uint64(call.Int("seed")), 0xd157))
 	edits, dists := make([]int, pairs), make([]float64, pairs)
-	p := call.Progress(display.ProgressConfig{Label: "distance", Unit: "pair", Total: int64(pairs)})
+	p := call.Progress(display.ProgressConfig{Delay: progressDelay, Label: "distance", Unit: "pair", Total: int64(pairs)})
 	_ = p.Start()
 	for k := range pairs {
 		if k%256 == 0 {

@@ -60,7 +60,7 @@ func (w *Workspace) runEmbed(ctx context.Context, call *magic.Call) error {
 	}
 	dim := m.Config().LatentDim
 	z := make([]float32, cs.len()*dim)
-	p := call.Progress(display.ProgressConfig{Label: "embed", Unit: "cell", Total: int64(cs.len())})
+	p := call.Progress(display.ProgressConfig{Delay: progressDelay, Label: "embed", Unit: "cell", Total: int64(cs.len())})
 	_ = p.Start()
 	if err := model.Embed(ctx, m, data, z, func(done, total int) { _ = p.Set(int64(done)) }); err != nil {
 		_ = p.Finish("stopped")

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
 	"github.com/arch2vec/arch2vec/arch2vec/plot"
 	"github.com/arch2vec/arch2vec/kernel/display"
@@ -116,3 +117,8 @@ func meanMax(xs []float64) (mean, maxv float64, n int) {
 func interrupted(name string, err error, what string) error {
 	return fmt.Errorf("%s: interrupted %s (the workspace is unchanged): %w", name, what, err)
 }
+
+// progressDelay holds back the progress bar of commands that are often
+// quick (search, embed, distance): a bar appears only for work that lasts
+// longer, so quick cells show just their results.
+const progressDelay = 400 * time.Millisecond

@@ -70,8 +70,9 @@ func (w *Workspace) runShow(ctx context.Context, call *magic.Call) error {
 	if err != nil {
 		return fmt.Errorf("show: %w", err)
 	}
-	call.Result(b)
-	return nil
+	// A drawing is displayed (display_data), as every figure of these
+	// commands is.
+	return call.Display(b)
 }
 
 // find resolves a %show argument to a position in s.

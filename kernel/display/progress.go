@@ -32,6 +32,10 @@ type ProgressConfig struct {
 	// Interval is the minimum time between two publications; zero means
 	// DefaultInterval. Start and Finish publish regardless.
 	Interval time.Duration
+	// Delay, if positive, holds back the first publication until Delay has
+	// passed since NewProgress (like tqdm's delay): work that finishes
+	// sooner shows no bar at all, and its cell output holds only results.
+	Delay time.Duration
 }
 
 // Progress is a live progress display: a bar with done/total, rate, ETA and
@@ -117,6 +121,9 @@ func (p *Progress) change(force bool, f func()) error {
 	}
 	f()
 	now := p.now()
+	if !p.shown && now.Sub(p.start) < p.cfg.Delay {
+		return nil
+	}
 	if !force && p.shown && now.Sub(p.last) < p.cfg.Interval {
 		return nil
 	}

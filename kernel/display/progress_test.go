@@ -133,3 +133,33 @@ func TestProgressConcurrent(t *testing.T) {
 		t.Error("Recorder.Input with no inputs: no error")
 	}
 }
+
+func TestProgressDelay(t *testing.T) {
+	tests := []struct {
+		name    string
+		elapsed time.Duration // before Finish
+		events  int           // 0: none; otherwise at least this many
+	}{
+		{"quick work shows nothing", 100 * time.Millisecond, 0},
+		{"slow work shows the bar once due, then its end", 900 * time.Millisecond, 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := &displaytest.Recorder{}
+			p, clock := newTestProgress(rec, ProgressConfig{Label: "search", Total: 9, Delay: 500 * time.Millisecond})
+			p.Start()
+			for i := range 9 {
+				clock.advance(tc.elapsed / 9)
+				p.Set(int64(i + 1))
+			}
+			p.Finish("done")
+			ev := rec.Events()
+			if (tc.events == 0) != (len(ev) == 0) || len(ev) < tc.events {
+				t.Fatalf("got %d events, want %d: %+v", len(ev), tc.events, ev)
+			}
+			if tc.events > 0 && (ev[0].Kind != displaytest.KindDisplay || ev[len(ev)-1].Kind != displaytest.KindUpdate) {
+				t.Errorf("events = %+v, want a display then updates", ev)
+			}
+		})
+	}
+}

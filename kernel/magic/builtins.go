@@ -100,9 +100,10 @@ func (m *Mux) completeNames(prefix string) []string {
 
 func (m *Mux) runHelp(ctx context.Context, call *Call) error {
 	name := strings.TrimPrefix(call.String("name"), "%")
+	// Help is documentation, not a value: it is displayed (display_data),
+	// like a pager, and leaves no Out[n].
 	if !call.IsSet("name") {
-		call.Result(commandTable(m.Commands()))
-		return nil
+		return call.Display(commandTable(m.Commands()))
 	}
 	c := m.Lookup(name)
 	if c == nil {
@@ -111,8 +112,7 @@ func (m *Mux) runHelp(ctx context.Context, call *Call) error {
 		}
 		return call.Usagef("name", "unknown command %%%s (type %%help for the list)", name)
 	}
-	call.Result(Help(c))
-	return nil
+	return call.Display(Help(c))
 }
 
 func (m *Mux) runHistory(ctx context.Context, call *Call) error {

@@ -2,6 +2,7 @@ package magic
 
 import (
 	"flag"
+	"github.com/arch2vec/arch2vec/kernel/display/displaytest"
 	"os"
 	"path/filepath"
 	"testing"
@@ -41,12 +42,16 @@ func TestHelpGolden(t *testing.T) {
 		})
 	}
 	t.Run("table", func(t *testing.T) {
-		res, _, err := run(t, m, "%help")
+		res, rec, err := run(t, m, "%help")
 		if err != nil {
 			t.Fatal(err)
 		}
-		golden(t, "_table.txt", res.Value.Data["text/plain"].(string)+"\n")
-		golden(t, "_table.html", res.Value.Data["text/html"].(string)+"\n")
+		ev := rec.Events()
+		if res.Value != nil || len(ev) != 1 || ev[0].Kind != displaytest.KindDisplay {
+			t.Fatalf("%%help: want one display_data and no result, got result %v and events %+v", res.Value, ev)
+		}
+		golden(t, "_table.txt", ev[0].Bundle.Data["text/plain"].(string)+"\n")
+		golden(t, "_table.html", ev[0].Bundle.Data["text/html"].(string)+"\n")
 	})
 }
 

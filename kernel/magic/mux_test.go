@@ -102,6 +102,12 @@ func TestBuiltins(t *testing.T) {
 			if res.Value != nil {
 				value = res.Value.Data["text/plain"].(string)
 			}
+			// %help displays rather than returns.
+			for _, e := range rec.Events() {
+				if e.Kind == displaytest.KindDisplay && strings.HasPrefix(tc.code, "%help") {
+					value = e.Bundle.Data["text/plain"].(string)
+				}
+			}
 			if (tc.value == "") != (value == "") || !strings.Contains(value, tc.value) {
 				t.Errorf("value = %q, want it to contain %q", value, tc.value)
 			}

@@ -33,6 +33,15 @@ class Arch2vecKernelTests(jupyter_kernel_test.KernelTests):
     """Every sample attribute of jupyter_kernel_test.KernelTests, filled."""
 
     kernel_name = KERNEL_NAME
+
+    @classmethod
+    def setUpClass(cls):
+        """Starts the kernel and loads 300 cells of the embedded
+        NAS-Bench-201 table, which the display_data samples draw."""
+        super().setUpClass()
+        reply = cls.kc.execute_interactive(
+            "%load_cells nasbench201 --limit 300", timeout=60, output_hook=lambda msg: None)
+        assert reply["content"]["status"] == "ok", reply["content"]
     language_name = "arch2vec"
     file_extension = ".a2v"
 
@@ -65,6 +74,15 @@ class Arch2vecKernelTests(jupyter_kernel_test.KernelTests):
     ]
 
     code_display_data = [
+        # Real arch2vec commands: help is displayed, and so are a drawing
+        # of a cell (SVG) and a gonum/plot figure (PNG with an SVG
+        # alternative) of the cells setUpClass loads.
+        {"code": "%help", "mime": "text/html"},
+        {"code": "%help pretrain", "mime": "text/plain"},
+        {"code": "%show 7", "mime": "image/svg+xml"},
+        {"code": "%show 3", "mime": "application/json"},
+        {"code": "%search random --runs 2 --queries 20", "mime": "image/png"},
+        {"code": "%search random --runs 3 --queries 10", "mime": "image/svg+xml"},
         {"code": "%echo --to display shown", "mime": "text/plain"},
         {"code": "%demo html", "mime": "text/html"},
         {"code": "%demo markdown", "mime": "text/markdown"},
