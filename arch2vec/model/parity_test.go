@@ -128,12 +128,18 @@ func (c *closeness) add(what string, got, want []float32, rtol, atol, small floa
 }
 
 // scaled checks every tensor against its own scale instead: max|got−want|
-// ≤ tol·max|want|. The train case needs it: with batch statistics and
-// z = μ + noise·exp(log σ) (σ up to e^2.8 here) the gradients are
-// ill-conditioned in float32 — flipping the last bit of half of the
-// weights moves them by up to 2e-3 relative (about 4.5e-5 of their scale), so no
-// float32 implementation with another summation order can meet 1e-4
-// element-wise; see TestParityTrainConditioning.
+// ≤ tol·max|want|. The train case needs it: the fixture's train values are
+// not within 1e-4 element-wise of the exact answer themselves. Against a
+// float64 re-implementation (TestParityFloat32Limit) the PyTorch fixture
+// misses the strict criterion on 20,962 values (worst 8.4e-3 relative,
+// 1.1e-4 of a tensor's scale) and ours on 3,804 (2.2e-3, 2.8e-5 of the
+// scale); rounding only the stored tensors to float32, every sum exact,
+// already misses it on 91. The train map (four train-mode BatchNorm layers,
+// z = μ + noise·exp(log σ)) amplifies the float32 rounding of the early
+// encoder activations that much, so only an implementation reproducing
+// PyTorch's rounding bit for bit could meet 1e-4 element-wise; the scaled
+// tolerances (1e-4 forward, 2e-4 gradients) cover the fixture's own error
+// plus ours. See also TestParityTrainConditioning.
 func (c *closeness) scaled(what string, got, want []float32, tol float64) {
 	var mx, e float64
 	for i := range want {
