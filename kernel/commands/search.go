@@ -3,14 +3,12 @@ package commands
 import (
 	"context"
 	"fmt"
-	"maps"
 	"math"
 	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/arch2vec/arch2vec/arch2vec/bench"
-	"github.com/arch2vec/arch2vec/arch2vec/plot"
+	"github.com/arch2vec/arch2vec/arch2vec/cell"
+	"github.com/arch2vec/arch2vec/arch2vec/experiment"
 	"github.com/arch2vec/arch2vec/arch2vec/search"
 	"github.com/arch2vec/arch2vec/kernel/display"
 	"github.com/arch2vec/arch2vec/kernel/magic"
@@ -27,25 +25,31 @@ func (w *Workspace) searchCommand() *magic.Command {
 		Doc: "Searches the loaded cells for the best validation accuracy, as arch2vec's experiments do, " +
 			"--runs times from seeds --seed, --seed+1, …: random sampling, REINFORCE in the embedding " +
 			"space (rl) or DNGO Bayesian optimisation on the embeddings (bo). rl and bo need %embed first. " +
-			"Each run stops after --queries queries or, when training times are known, --budget " +
+			"Each run stops after --queries queries or, when training times are known, after --budget " +
 			"simulated seconds (NAS-Bench-201: the paper's cost model — 12/200 of the 200-epoch " +
-			"training time on CIFAR-10, where the paper's budget is 12000 s).\n\n" +
+			"training time on CIFAR-10, where the paper's budget is 12000 s; NAS-Bench-101: the " +
+			"recorded training time); with --budget, --queries limits the runs only if given.\n\n" +
 			"The reward a search sees: with --reward paper (the default) it is what arch2vec's " +
 			"experiments use — on NAS-Bench-201 CIFAR-10 the 12-epoch validation accuracy, elsewhere " +
 			"the loaded validation accuracy; --reward loaded always uses the loaded (NAS-Bench-201: " +
 			"200-epoch) validation accuracy. The table reports the incumbents' loaded validation and " +
 			"test accuracies; where test accuracies are unknown (the NAS-Bench-101 subset) the " +
 			"validation accuracy is reported in their place.\n\n" +
-			"Draws the regret (best reward − incumbent's reward, in percent) against the " +
-			"number of queries, mean ± std over the runs, for every method searched on these cells with " +
-			"the same reward, and returns a table of the final incumbents (also as application/json).",
-		Example: "%search random --runs 10 --queries 100\n%search rl --runs 5",
+			"--dataset searches NAS-Bench-201 cells with another dataset's accuracies and costs, keeping " +
+			"the embeddings (the cells are the same).\n\n" +
+			"Draws the regret (best reward − incumbent's reward, in percent), mean ± std over the runs, " +
+			"against simulated time on a log axis when --budget is given (against the number of queries " +
+			"otherwise), for every method searched on these cells with the same reward, dataset and axis; random search " +
+			"runs beside rl and bo with the same seeds unless it already has. Then draws the best cell " +
+			"found and returns a table of the final incumbents (also as application/json).",
+		Example: "%search random --runs 10 --queries 100\n%search bo --runs 5 --budget 12000\n%search rl --runs 20 --budget 500000 --dataset cifar100",
 		Args:    []magic.Arg{{Name: "method", Kind: magic.Enum, Values: searchMethods, Help: "search method"}},
 		Flags: []magic.Flag{
 			{Name: "runs", Kind: magic.Int, Default: "10", Help: "independent runs"},
 			{Name: "queries", Kind: magic.Int, Default: "100", Help: "queries per run"},
 			{Name: "budget", Kind: magic.Float, Default: "0", Help: "simulated seconds per run (0: no limit)"},
 			{Name: "seed", Kind: magic.Int, Default: "1", Help: "seed of the first run"},
+			{Name: "dataset", Kind: magic.Enum, Values: datasetNames, Help: "NB201 dataset of the accuracies (default: the loaded one)"},
 			{Name: "reward", Kind: magic.Enum, Values: searchRewards, Default: "paper",
 				Help: "what the search maximises: the paper's reward, or the loaded validation accuracy"},
 		},
@@ -58,10 +62,12 @@ var searchRewards = []string{"paper", "loaded"}
 
 // methodRun is the outcome of one %search.
 type methodRun struct {
-	reward  string // what the search maximised (see searchReward)
-	traces  []*search.Trace
-	curve   search.Curve
-	summary search.Summary
+	reward   string // what the search maximised (see searchReward)
+	setting  string // searchSetting.String() of the run
+	timeAxis bool   // the curve is over simulated time, not queries
+	traces   []*search.Trace
+	curve    search.Curve
+	summary  search.Summary
 }
 
 // maxRuns bounds --runs: the traces of every run stay in memory.
@@ -86,59 +92,54 @@ func (w *Workspace) runSearch(ctx context.Context, call *magic.Call) error {
 	case call.Int("seed") < 0:
 		return call.Usagef("seed", "--seed must be ≥ 0")
 	}
-	table, err := searchTable(cs, st.emb, name != "random", budget > 0)
+	acc, err := searchAccuracies(call, cs)
 	if err != nil {
 		return err
 	}
-	reward, rewardName, err := searchReward(cs, call.String("reward"))
+	table, err := searchTable(acc, st.emb, name != "random", budget > 0)
+	if err != nil {
+		return err
+	}
+	reward, rewardName, err := searchReward(acc, call.String("reward"))
 	if err != nil {
 		return err
 	}
 	table.Valid = reward
-	method := searchMethod(name, cs.space, search.Budget{Seconds: budget, Queries: queries})
-	seeds := make([]uint64, runs)
-	for i := range seeds {
-		seeds[i] = uint64(call.Int("seed") + i)
+	if budget > 0 && !call.IsSet("queries") {
+		queries = 0 // a time budget alone: no query limit
 	}
-	// A run queries each cell at most once, so it ends after at most
-	// cs.len() queries whatever --queries says.
-	p := call.Progress(display.ProgressConfig{Delay: progressDelay, Label: "search " + name, Unit: "query",
-		Total: int64(runs) * int64(min(queries, cs.len()))})
-	_ = p.Start()
-	done := make([]int, runs)
-	sum := 0 // the sum of done, kept as calls come (they are serialised)
-	traces, err := search.RunMany(ctx, method, table, seeds, 2, func(run, query int, best float64) {
-		sum += query - done[run]
-		done[run] = query
-		_ = p.SetStatus(fmt.Sprintf("best validation %.2f%%", 100*best))
-		_ = p.Set(int64(sum))
-	})
-	if err != nil {
-		_ = p.Finish("stopped")
-		if ctx.Err() != nil {
-			return interrupted("search", err, "")
-		}
-		return fmt.Errorf("search: %w", err)
-	}
-	_ = p.Finish("done")
-	mr := methodRun{reward: rewardName, traces: traces, curve: search.AggregateByQuery(traces, search.RegretValid),
-		summary: search.Summarize(traces, cs.valid, table.Test)}
+	set := searchSetting{Reward: rewardName, Dataset: acc.dataset, Budget: budget, Queries: queries}
 	// Keep the earlier methods' results when they searched the same cells
-	// for the same reward.
+	// in a comparable setting; random search runs beside every other
+	// method unless such a result is there.
 	all := map[string]methodRun{}
 	if st.search != nil && st.search.cells == cs {
 		for k, r := range st.search.runs {
-			if r.reward == rewardName {
+			if r.setting == set.String() {
 				all[k] = r
 			}
 		}
 	}
-	all[name] = mr
-	fig, err := regretFigure(cs, all)
+	todo := []string{name}
+	if _, ok := all["random"]; !ok && name != "random" {
+		todo = append(todo, "random")
+	}
+	seeds := make([]uint64, runs)
+	for i := range seeds {
+		seeds[i] = uint64(call.Int("seed") + i)
+	}
+	for _, m := range todo {
+		mr, err := runMethod(ctx, call, m, acc, table, set, seeds)
+		if err != nil {
+			return err
+		}
+		all[m] = mr
+	}
+	fig, err := regretFigure(acc, set, all)
 	if err != nil {
 		return fmt.Errorf("search: %w", err)
 	}
-	b, err := searchTableBundle(all)
+	b, err := searchTableBundle(set, all)
 	if err != nil {
 		return fmt.Errorf("search: %w", err)
 	}
@@ -146,22 +147,167 @@ func (w *Workspace) runSearch(ctx context.Context, call *magic.Call) error {
 	if err := call.Display(fig); err != nil {
 		return err
 	}
+	if best, ok := bestIncumbent(all[name].traces, table); ok {
+		if err := call.Display(bestCellBundle(acc, name, best)); err != nil {
+			return err
+		}
+	}
 	call.Result(b)
 	return nil
 }
 
+// runMethod runs one search method over seeds with a progress bar.
+func runMethod(ctx context.Context, call *magic.Call, name string, acc *searchAcc, table *search.Table,
+	set searchSetting, seeds []uint64) (methodRun, error) {
+	method := searchMethod(name, acc.cells.space, search.Budget{Seconds: set.Budget, Queries: set.Queries})
+	runs := len(seeds)
+	// A run queries each cell at most once, so it ends after at most
+	// len(cells) queries whatever --queries says. Under a time budget the
+	// bar counts queries against that bound.
+	perRun := acc.cells.len()
+	if set.Queries > 0 {
+		perRun = min(set.Queries, perRun)
+	}
+	p := call.Progress(display.ProgressConfig{Delay: progressDelay, Label: "search " + name, Unit: "query",
+		Total: int64(runs) * int64(perRun)})
+	_ = p.Start()
+	done := make([]int, runs)
+	sum := 0 // the sum of done, kept as calls come (they are serialised)
+	traces, err := search.RunMany(ctx, method, table, seeds, 2, func(run, query int, best float64) {
+		sum += query - done[run]
+		done[run] = query
+		_ = p.SetStatus(fmt.Sprintf("best reward %.2f%%", 100*best))
+		_ = p.Set(int64(sum))
+	})
+	if err != nil {
+		_ = p.Finish("stopped")
+		if ctx.Err() != nil {
+			return methodRun{}, interrupted("search", err, "")
+		}
+		return methodRun{}, fmt.Errorf("search %s: %w", name, err)
+	}
+	_ = p.Finish("done")
+	mr := methodRun{reward: set.Reward, setting: set.String(), timeAxis: set.Budget > 0, traces: traces,
+		summary: search.Summarize(traces, acc.valid, table.Test)}
+	if mr.timeAxis {
+		mr.curve = search.Aggregate(traces, timeGrid(traces), search.RegretValid)
+	} else {
+		mr.curve = search.AggregateByQuery(traces, search.RegretValid)
+	}
+	return mr, nil
+}
+
+// timeGrid is the log-spaced time grid of regret curves under a budget:
+// from the earliest first query of the runs to their latest last one.
+func timeGrid(traces []*search.Trace) []float64 {
+	lo, hi := math.Inf(1), 0.0
+	for _, tr := range traces {
+		if len(tr.Queries) > 0 {
+			lo = min(lo, tr.Queries[0].Time)
+			hi = max(hi, tr.Queries[len(tr.Queries)-1].Time)
+		}
+	}
+	if math.IsInf(lo, 1) || lo <= 0 {
+		lo = min(hi, 1)
+	}
+	if !(hi > lo) {
+		hi = 1.01 * max(lo, 1e-9)
+	}
+	return search.LogGrid(max(lo, 1e-9), hi, 80)
+}
+
+// searchSetting is what makes two %search results comparable.
+type searchSetting struct {
+	Reward, Dataset string
+	Budget          float64
+	Queries         int
+}
+
+// String encodes what must agree for two results to share a figure: the
+// reward, the dataset and the x axis (simulated time under a budget,
+// queries otherwise). Budgets and query counts may differ.
+func (s searchSetting) String() string {
+	axis := "queries"
+	if s.Budget > 0 {
+		axis = "time"
+	}
+	return fmt.Sprintf("reward=%s dataset=%s axis=%s", s.Reward, s.Dataset, axis)
+}
+
+// searchAcc is the loaded cells with the accuracies and costs a search
+// uses: the loaded ones or, for NAS-Bench-201, those of another --dataset.
+type searchAcc struct {
+	cells             *cellSet
+	dataset           string
+	valid, test, time []float64
+	rows              []*bench.Row201 // NAS-Bench-201: each cell's benchmark row
+}
+
+// searchAccuracies returns the accuracies of the loaded cells for
+// %search's --dataset.
+func searchAccuracies(call *magic.Call, cs *cellSet) (*searchAcc, error) {
+	a := &searchAcc{cells: cs, dataset: cs.dataset, valid: cs.valid, test: cs.test, time: cs.time}
+	if cs.space == bench.Space201 {
+		rows, err := nb201Rows(cs)
+		if err != nil {
+			return nil, err
+		}
+		a.rows = rows
+	}
+	if !call.IsSet("dataset") || call.String("dataset") == cs.dataset {
+		return a, nil
+	}
+	if cs.space != bench.Space201 {
+		return nil, call.Usagef("dataset", "--dataset chooses among the NAS-Bench-201 datasets, but %s cells are loaded", cs.space)
+	}
+	ds, err := bench.ParseDataset(call.String("dataset"))
+	if err != nil {
+		return nil, call.Usagef("dataset", "%v", err)
+	}
+	n := cs.len()
+	a.dataset = ds.String()
+	a.valid, a.test, a.time = make([]float64, n), make([]float64, n), make([]float64, n)
+	for i, r := range a.rows {
+		a.valid[i], a.test[i], a.time[i] = r.Valid200[ds]/100, r.Test200[ds]/100, experiment.NB201Time(r, ds)
+	}
+	return a, nil
+}
+
+// nb201Rows finds every loaded NAS-Bench-201 cell's row in the embedded
+// table, by architecture (cells read --from a file carry their own ids).
+func nb201Rows(cs *cellSet) ([]*bench.Row201, error) {
+	t, err := bench.NB201()
+	if err != nil {
+		return nil, fmt.Errorf("search: embedded NAS-Bench-201 table: %w", err)
+	}
+	at := make(map[cell.NB201]int, t.Len())
+	for i := range t.Rows {
+		at[t.Rows[i].Cell] = i
+	}
+	rows := make([]*bench.Row201, cs.len())
+	for i, c := range cs.c201 {
+		j, ok := at[c]
+		if !ok {
+			return nil, fmt.Errorf("search: cell %d (%s) is not in the NAS-Bench-201 table", i, c)
+		}
+		rows[i] = &t.Rows[j]
+	}
+	return rows, nil
+}
+
 // searchTable builds the search space from the loaded cells, checking that
 // what the search needs is known.
-func searchTable(cs *cellSet, emb *embedding, needEmb, needTime bool) (*search.Table, error) {
-	t := &search.Table{Valid: cs.valid, Test: cs.test, Time: cs.time}
-	if missing := countNaN(cs.valid); missing > 0 {
+func searchTable(a *searchAcc, emb *embedding, needEmb, needTime bool) (*search.Table, error) {
+	cs := a.cells
+	t := &search.Table{Valid: a.valid, Test: a.test, Time: a.time}
+	if missing := countNaN(a.valid); missing > 0 {
 		return nil, fmt.Errorf("search: %d of the %d loaded cells have no validation accuracy: load cells with "+
-			"accuracies (%%load_cells nasbench201, or --from a data.json file) or a --limit subset of them", missing, cs.len())
+			"accuracies (%%load_cells nasbench201, or nasbench101 --known, or --from a data.json file)", missing, cs.len())
 	}
-	if countNaN(cs.test) > 0 {
-		t.Test = slices.Clone(cs.valid) // report validation where no test accuracy is known
+	if countNaN(a.test) > 0 {
+		t.Test = slices.Clone(a.valid) // report validation where no test accuracy is known
 	}
-	if countNaN(cs.time) > 0 {
+	if countNaN(a.time) > 0 {
 		if needTime {
 			return nil, fmt.Errorf("search: the loaded cells' training times are unknown: use --queries, not --budget")
 		}
@@ -179,24 +325,17 @@ func searchTable(cs *cellSet, emb *embedding, needEmb, needTime bool) (*search.T
 	return t, nil
 }
 
-// searchReward returns the reward of every loaded cell for --reward kind,
-// and its name: arch2vec's NAS-Bench-201 CIFAR-10 searches see the
-// 12-epoch validation accuracy (the closest the benchmark has to their
-// reward), every other search the loaded validation accuracy.
-func searchReward(cs *cellSet, kind string) ([]float64, string, error) {
-	if kind != "paper" || cs.space != bench.Space201 || cs.dataset != bench.CIFAR10.String() {
-		return cs.valid, "validation accuracy", nil
+// searchReward returns the reward of every cell for --reward kind, and its
+// name: arch2vec's NAS-Bench-201 CIFAR-10 searches see the 12-epoch
+// validation accuracy (the closest the benchmark has to their reward),
+// every other search the validation accuracy of a.
+func searchReward(a *searchAcc, kind string) ([]float64, string, error) {
+	if kind != "paper" || a.rows == nil || a.dataset != bench.CIFAR10.String() {
+		return a.valid, "validation accuracy", nil
 	}
-	t, err := bench.NB201()
-	if err != nil {
-		return nil, "", fmt.Errorf("search: embedded NAS-Bench-201 table: %w", err)
-	}
-	r := make([]float64, cs.len())
-	for i, id := range cs.id {
-		if id < 0 || id >= t.Len() {
-			return nil, "", fmt.Errorf("search: cell %d has NAS-Bench-201 index %d, not in the table", i, id)
-		}
-		r[i] = t.Rows[id].Valid12[bench.CIFAR10] / 100
+	r := make([]float64, len(a.rows))
+	for i, row := range a.rows {
+		r[i] = row.Valid12[bench.CIFAR10] / 100
 	}
 	return r, "12-epoch validation accuracy", nil
 }
@@ -230,49 +369,4 @@ func countNaN(xs []float64) int {
 		}
 	}
 	return n
-}
-
-// regretFigure draws the validation regret of every method, in percent.
-func regretFigure(cs *cellSet, all map[string]methodRun) (wireBundle, error) {
-	var bands []plot.Band
-	reward := "validation accuracy"
-	for _, name := range slices.Sorted(maps.Keys(all)) {
-		c := all[name].curve
-		reward = all[name].reward
-		b := plot.Band{Label: name}
-		for i := range c.Mean {
-			b.X = append(b.X, float64(i+1))
-			b.Mean = append(b.Mean, 100*c.Mean[i])
-			b.Std = append(b.Std, 100*c.Std[i])
-		}
-		bands = append(bands, b)
-	}
-	f, err := plot.Regret(bands, plot.BandOptions{
-		Title:  fmt.Sprintf("search on %d %s cells", cs.len(), cs.space),
-		XLabel: "queries", YLabel: "regret of the " + reward + " (%)",
-	})
-	if err != nil {
-		return wireBundle{}, err
-	}
-	return figureBundle(f, fmt.Sprintf("<validation regret of %s>", strings.Join(slices.Sorted(maps.Keys(all)), ", ")))
-}
-
-// searchTableBundle tabulates the final incumbents of every method.
-func searchTableBundle(all map[string]methodRun) (wireBundle, error) {
-	var rows [][]string
-	js := map[string]any{}
-	for _, name := range slices.Sorted(maps.Keys(all)) {
-		s := all[name].summary
-		c := all[name].curve
-		final := math.NaN()
-		if len(c.Mean) > 0 {
-			final = c.Mean[len(c.Mean)-1]
-		}
-		rows = append(rows, []string{name, strconv.Itoa(s.N), pct(s.ValidMean), pct(s.ValidSD),
-			pct(s.TestMean), pct(s.TestSD), pct(final)})
-		js[name] = map[string]any{"runs": s.N, "reward": all[name].reward, "valid_mean": num(s.ValidMean), "valid_std": num(s.ValidSD),
-			"test_mean": num(s.TestMean), "test_std": num(s.TestSD), "final_regret": num(final),
-			"regret_mean": nums(c.Mean), "regret_std": nums(c.Std)}
-	}
-	return withJSON(display.Table([]string{"method", "runs", "valid %", "± sd", "test %", "± sd", "regret %"}, rows), js)
 }
