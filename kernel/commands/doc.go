@@ -1,6 +1,7 @@
 // Package commands binds the arch2vec library to the kernel's command
 // language: it registers %load_cells, %show, %pretrain, %load_model,
-// %embed, %distance, %search, %export and %workspace on a [magic.Mux], and
+// %embed, %distance, %search, %export, %save, %load and %workspace on a
+// [magic.Mux], and
 // keeps the session's state in a [Workspace].
 //
 // It is the one package that imports both kernel/... and arch2vec/...:

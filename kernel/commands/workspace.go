@@ -42,6 +42,7 @@ func (w *Workspace) commands() []*magic.Command {
 	return []*magic.Command{
 		w.loadCellsCommand(), w.showCommand(), w.pretrainCommand(), w.loadModelCommand(),
 		w.embedCommand(), w.distanceCommand(), w.searchCommand(), w.exportCommand(), w.workspaceCommand(),
+		w.saveCommand(), w.loadCommand(),
 	}
 }
 
