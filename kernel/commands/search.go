@@ -163,10 +163,11 @@ func runMethod(ctx context.Context, call *magic.Call, name string, acc *searchAc
 	runs := len(seeds)
 	// A run queries each cell at most once, so it ends after at most
 	// len(cells) queries whatever --queries says. Under a time budget the
-	// bar counts queries against that bound.
-	perRun := acc.cells.len()
-	if set.Queries > 0 {
-		perRun = min(set.Queries, perRun)
+	// number of queries is not known beforehand: the bar counts them
+	// without a total.
+	perRun := min(set.Queries, acc.cells.len())
+	if set.Budget > 0 {
+		perRun = 0
 	}
 	p := call.Progress(display.ProgressConfig{Delay: progressDelay, Label: "search " + name, Unit: "query",
 		Total: int64(runs) * int64(perRun)})
