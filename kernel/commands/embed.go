@@ -3,16 +3,12 @@ package commands
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
-	"slices"
 	"strconv"
 
 	"github.com/arch2vec/arch2vec/arch2vec/analysis"
 	"github.com/arch2vec/arch2vec/arch2vec/model"
-	"github.com/arch2vec/arch2vec/arch2vec/plot"
 	"github.com/arch2vec/arch2vec/kernel/display"
 	"github.com/arch2vec/arch2vec/kernel/magic"
-	"github.com/arch2vec/arch2vec/kernel/wire"
 )
 
 // embedCommand returns %embed.
@@ -24,14 +20,19 @@ func (w *Workspace) embedCommand() *magic.Command {
 			"the cell's nodes of the encoder's μ. The embeddings stay in the workspace for %search and " +
 			"%export.\n\n" +
 			"With --plot pca (the default) the embeddings are projected onto their first two principal " +
-			"components and drawn, each cell coloured by its --color accuracy (grey when unknown); " +
-			"--sample draws at most N cells, chosen at random with --seed, to keep the figure light. " +
+			"components; with --plot tsne they are laid out by t-SNE (Barnes–Hut, scikit-learn's " +
+			"defaults: perplexity 30, 1000 iterations, PCA start), as the paper's figure 4. Either map " +
+			"is drawn three ways, with coordinates scaled to [−1, 1]: each cell coloured by its --color " +
+			"accuracy (grey when unknown), the density of cells (a 51×51 histogram) and the mean " +
+			"accuracy per bin (colour range: the paper's 82–92 % on NAS-Bench-101, the 5th to 95th " +
+			"percentile otherwise). --sample draws at most N cells, chosen at random with --seed " +
+			"(default: 3,000 for pca, 10,000 for tsne, as the paper). " +
 			"Returns a summary table with the explained variance (also as application/json).",
-		Example: "%embed\n%embed --color test --sample 5000",
+		Example: "%embed\n%embed --plot tsne --color test\n%embed --plot none",
 		Flags: []magic.Flag{
-			{Name: "plot", Kind: magic.Enum, Values: []string{"pca", "none"}, Default: "pca", Help: "map to draw"},
+			{Name: "plot", Kind: magic.Enum, Values: []string{"pca", "tsne", "none"}, Default: "pca", Help: "map to draw"},
 			{Name: "color", Kind: magic.Enum, Values: []string{"validation", "test"}, Default: "validation", Help: "accuracy that colours the map"},
-			{Name: "sample", Kind: magic.Int, Default: "3000", Help: "cells drawn on the map at most"},
+			{Name: "sample", Kind: magic.Int, Default: "0", Help: "cells drawn on the map at most (0: 3000 for pca, 10000 for tsne)"},
 			{Name: "seed", Kind: magic.Int, Default: "1", Help: "seed of the --sample draw"},
 		},
 		Run: w.runEmbed,
@@ -40,8 +41,14 @@ func (w *Workspace) embedCommand() *magic.Command {
 
 // runEmbed runs %embed.
 func (w *Workspace) runEmbed(ctx context.Context, call *magic.Call) error {
-	if call.Int("sample") < 1 {
-		return call.Usagef("sample", "--sample must be ≥ 1")
+	sample := call.Int("sample")
+	switch {
+	case sample < 0:
+		return call.Usagef("sample", "--sample must be ≥ 0")
+	case sample == 0 && call.String("plot") == "tsne":
+		sample = 10000
+	case sample == 0:
+		sample = 3000
 	}
 	if call.Int("seed") < 0 {
 		return call.Usagef("seed", "--seed must be ≥ 0")
@@ -76,14 +83,21 @@ func (w *Workspace) runEmbed(ctx context.Context, call *magic.Call) error {
 			return fmt.Errorf("embed: %w", err)
 		}
 	}
-	if call.String("plot") == "pca" && emb.pca != nil && emb.pca.K == 2 {
-		fig, err := pcaFigure(emb, call.String("color"), call.Int("sample"), uint64(call.Int("seed")))
+	var mapInfo map[string]any
+	if plotKind := call.String("plot"); plotKind != "none" && cs.len() >= 2 {
+		figs, info, err := embeddingMaps(ctx, call, emb, plotKind, call.String("color"), sample, uint64(call.Int("seed")))
 		if err != nil {
+			if ctx.Err() != nil {
+				return interrupted("embed", err, "")
+			}
 			return fmt.Errorf("embed: %w", err)
 		}
-		if err := call.Display(fig); err != nil {
-			return err
+		for _, f := range figs {
+			if err := call.Display(f); err != nil {
+				return err
+			}
 		}
+		mapInfo = info
 	}
 	rows := [][]string{{"cells", strconv.Itoa(cs.len())}, {"dimension", strconv.Itoa(dim)}}
 	js := map[string]any{"cells": cs.len(), "dim": dim}
@@ -95,6 +109,12 @@ func (w *Workspace) runEmbed(ctx context.Context, call *magic.Call) error {
 		}
 		js["explained_variance_ratio"] = ratios
 	}
+	if mapInfo != nil {
+		js["map"] = mapInfo
+		if kl, ok := mapInfo["kl"].(float64); ok {
+			rows = append(rows, []string{"t-SNE KL divergence", fmt.Sprintf("%.3f", kl)})
+		}
+	}
 	b, err := withJSON(display.Table([]string{"embedding", ""}, rows), js)
 	if err != nil {
 		return fmt.Errorf("embed: %w", err)
@@ -102,36 +122,4 @@ func (w *Workspace) runEmbed(ctx context.Context, call *magic.Call) error {
 	w.commit(func(w *Workspace) { w.emb = emb })
 	call.Result(b)
 	return nil
-}
-
-// pcaFigure draws at most sample cells of the PCA map, coloured by the
-// validation or test accuracy in percent.
-func pcaFigure(e *embedding, color string, sample int, seed uint64) (wire.MIMEBundle, error) {
-	n := e.cells.len()
-	idx := make([]int, n)
-	for i := range idx {
-		idx[i] = i
-	}
-	if sample < n {
-		idx = rand.New(rand.NewPCG(seed, 0xe3bed)).Perm(n)[:sample]
-		slices.Sort(idx)
-	}
-	acc := e.cells.valid
-	if color == "test" {
-		acc = e.cells.test
-	}
-	x, y, v := make([]float64, len(idx)), make([]float64, len(idx)), make([]float64, len(idx))
-	for k, i := range idx {
-		x[k], y[k], v[k] = e.pca.Proj[2*i], e.pca.Proj[2*i+1], 100*acc[i]
-	}
-	f, err := plot.Scatter(x, y, v, plot.ScatterOptions{
-		Title:      fmt.Sprintf("arch2vec embeddings of %s cells (PCA, %d of %d shown)", e.cells.space, len(idx), n),
-		XLabel:     fmt.Sprintf("PC1 (%.1f%%)", 100*e.pca.Ratio[0]),
-		YLabel:     fmt.Sprintf("PC2 (%.1f%%)", 100*e.pca.Ratio[1]),
-		ValueLabel: color + " accuracy (%)",
-	})
-	if err != nil {
-		return wire.MIMEBundle{}, err
-	}
-	return figureBundle(f, fmt.Sprintf("<PCA map of %d embeddings coloured by %s accuracy>", len(idx), color))
 }

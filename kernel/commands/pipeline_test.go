@@ -66,10 +66,20 @@ func TestPipeline(t *testing.T) {
 	if j["cells"] != 64.0 || j["dim"] != 16.0 || len(j["explained_variance_ratio"].([]any)) != 2 {
 		t.Errorf("embed json = %v", j)
 	}
-	if figs := displays(rec, "image/png"); len(figs) != 1 {
-		t.Errorf("%d figures, want the PCA map", len(figs))
+	if figs := displays(rec, "image/png"); len(figs) != 3 {
+		t.Errorf("%d figures, want the PCA map by accuracy, its density and its mean accuracy per bin", len(figs))
 	} else {
-		checkFigure(t, figs[0])
+		for _, f := range figs {
+			checkFigure(t, f)
+		}
+	}
+	// t-SNE of the same embeddings: the same three maps.
+	v, rec = s.run("%embed --plot tsne --sample 50")
+	if m := jsonOf(t, v)["map"].(map[string]any); m["kind"] != "tsne" || m["cells"] != 50.0 || !(m["kl"].(float64) > 0) {
+		t.Errorf("t-SNE map = %v", m)
+	}
+	if figs := displays(rec, "image/png"); len(figs) != 3 {
+		t.Errorf("%d t-SNE figures, want 3", len(figs))
 	}
 	emb := s.ws.snapshot().emb
 	if emb == nil || len(emb.z) != 64*16 || emb.pca.K != 2 {
