@@ -101,7 +101,7 @@ func embeddingMaps(ctx context.Context, call *magic.Call, e *embedding, kind, co
 	}
 	if known := len(v) - countNaN(v); known > 0 {
 		mean, err := plot.BinnedMean(xs, ys, v, plot.BinnedMeanOptions{
-			Title: fmt.Sprintf("mean %s accuracy per bin (%d cells with one)", color, known),
+			Title:  fmt.Sprintf("mean %s accuracy per bin (%d cells with one)", color, known),
 			XLabel: xl, YLabel: yl, ValueLabel: color + " accuracy (%)", Min: lo, Max: hi,
 		})
 		if err != nil {
