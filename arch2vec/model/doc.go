@@ -29,7 +29,12 @@
 //   - The decoder gives sigmoid operation probabilities B×N×C and a
 //     sigmoid adjacency σ(z·zᵀ), B×N×N.
 //   - An embedding is the mean over the N node rows of μ in evaluation
-//     mode, padded rows included (arch2vec.md §2.2): Len×Latent.
+//     mode, padded rows included (arch2vec.md §2.2): Len×Latent. [Embed]
+//     computes it with less arithmetic than a forward pass — node states
+//     memoised by neighbourhood pattern, each linear layer applied once per
+//     distinct state, the μ head once per cell on the node mean — so its
+//     numbers agree with [VAE.Encode] to float32 rounding (≲ 1e-6 of the
+//     embedding scale) and depend only on the model and the cell.
 //
 // # The network and its loss
 //

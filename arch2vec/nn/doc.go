@@ -26,7 +26,10 @@
 // ([BatchNorm1d.EvalAffine]) and ReLU into the product's epilogue, and
 // [Linear.Refresh] with [Linear.ForwardFresh] lets a pass over many tiles
 // check the weights for changes once instead of per call; both give the
-// same bits as the plain layers.
+// same bits as the plain layers. [CSRMatMulEvalTo] multiplies sparse rows
+// (a few weighted rows of a table each) by a dense matrix with the same
+// fused epilogue: what the embedding path uses to apply a layer once per
+// distinct node state.
 //
 // Free functions take the destination first, gonum style: [SigmoidTo],
 // [MatMulTo], [BCEBackwardTo]. In-place variants say so in their name
