@@ -43,6 +43,17 @@
 // random search. Summaries report the final incumbent's seed-averaged
 // 200-epoch validation and test accuracy, as summarize_nasbench201.py does.
 //
+// # Supervised baselines (NB201SupervisedMethods)
+//
+// The paper's supervised BO and REINFORCE (§4.3), whose GIN encoder is
+// trained end-to-end from the search signal instead of pretrained
+// (arch2vec/supervised), run with the NB201 settings and quirks of
+// NB201Methods under the names "sup-bo" and "sup-rl" ([Named]); they read
+// the cells of the table's rows ([Dataset201]) and ignore the table's
+// embeddings. The bugs of the supervised scripts themselves
+// (supervised.Quirks) stay fixed. A supervised BO run costs far more than
+// an arch2vec one: a fresh GIN is trained at every iteration.
+//
 // # NAS-Bench-101 subset (NB101Table)
 //
 // The 20,001 cells of bench.NB101Subset with their real 108-epoch
@@ -58,18 +69,23 @@
 //
 // The drivers are tests behind an environment variable, never run by CI:
 //
-//	ARCH2VEC_EXPERIMENTS=1 go test -run TestPaperNB201 -v -timeout 60m ./arch2vec/experiment/
+//	ARCH2VEC_EXPERIMENTS=1 go test -run 'TestPaperNB201$' -v -timeout 180m ./arch2vec/experiment/
+//	ARCH2VEC_EXPERIMENTS=1 go test -run TestPaperNB201Supervised -v -timeout 120m ./arch2vec/experiment/
 //	ARCH2VEC_EXPERIMENTS=1 go test -run TestPaperNB101 -v -timeout 80m ./arch2vec/experiment/
 //
 // TestPaperNB201 pretrains the reference NB201 model (10 epochs, seed 3),
-// embeds the 15,625 cells and runs BO, RL and random search on each
-// dataset; TestPaperNB101 enumerates and pretrains on all 423,624 NB101
-// cells (8 epochs, seed 1) and searches the subset with the NB101 settings
-// (BO top-5, EI target 0.95; RL baseline 0.95) up to 10⁶ s, reporting
-// 10⁵, 5·10⁵ and 10⁶ s. Both use the reference scripts' quirks unless
+// embeds the 15,625 cells and runs BO, RL, random search and the
+// supervised baselines on each dataset (TestPaperNB201Supervised runs the
+// supervised baselines alone, CIFAR-10 by default, without pretraining);
+// TestPaperNB101 enumerates and pretrains on all 423,624 NB101 cells
+// (8 epochs, seed 1) and searches the subset with the NB101 settings (BO
+// top-5, EI target 0.95; RL baseline 0.95) up to 10⁶ s, reporting 10⁵,
+// 5·10⁵ and 10⁶ s. Both use the reference scripts' quirks unless
 // ARCH2VEC_QUIRKS=0. Environment: ARCH2VEC_RUNS (CIFAR-10, default 200),
 // ARCH2VEC_RUNS_OTHER (CIFAR-100 and ImageNet16-120, default 50),
-// ARCH2VEC_RUNS101 (default 50), ARCH2VEC_SEED0 (first seed, default 1;
-// NB201 only), ARCH2VEC_DATASETS, ARCH2VEC_METHODS, and
-// ARCH2VEC_EMB / ARCH2VEC_EMB101 (files caching the embeddings).
+// ARCH2VEC_RUNS_SUP and ARCH2VEC_RUNS_SUP_OTHER (the supervised
+// baselines, default 20 and 10), ARCH2VEC_RUNS101 (default 50),
+// ARCH2VEC_SEED0 (first seed, default 1; NB201 only), ARCH2VEC_DATASETS,
+// ARCH2VEC_METHODS, and ARCH2VEC_EMB / ARCH2VEC_EMB101 (files caching the
+// embeddings).
 package experiment

@@ -41,12 +41,15 @@ func envInt(t *testing.T, name string, def int) int {
 // (reference config), embedding, then arch2vec-BO, arch2vec-RL and random
 // search on each dataset at the reference budgets. Opt-in:
 //
-//	ARCH2VEC_EXPERIMENTS=1 go test -run TestPaperNB201 -v -timeout 60m ./arch2vec/experiment/
+//	ARCH2VEC_EXPERIMENTS=1 go test -run 'TestPaperNB201$' -v -timeout 180m ./arch2vec/experiment/
 //
 // ARCH2VEC_RUNS (default 200) is the number of CIFAR-10 runs per method,
 // ARCH2VEC_RUNS_OTHER (default 50) those on CIFAR-100 and ImageNet16-120,
 // ARCH2VEC_DATASETS (default all three) a comma-separated list of datasets,
-// ARCH2VEC_METHODS (default "bo,rl,random") the methods, ARCH2VEC_SEED0
+// ARCH2VEC_METHODS (default "bo,rl,random,sup-bo,sup-rl") the methods,
+// ARCH2VEC_RUNS_SUP (default 20) and ARCH2VEC_RUNS_SUP_OTHER (default 10)
+// the runs of the supervised baselines (see TestPaperNB201Supervised),
+// ARCH2VEC_SEED0
 // (default 1) the first seed, ARCH2VEC_QUIRKS=0
 // the corrected (non-reference) BO/RL behaviour, ARCH2VEC_EMB a file caching
 // the embeddings (float32 little-endian, written if missing).
@@ -61,17 +64,7 @@ func TestPaperNB201(t *testing.T) {
 	}
 	emb := nb201Embeddings(t, ctx, tab.Rows)
 	runs := [bench.NumDatasets]int{envInt(t, "ARCH2VEC_RUNS", 200), envInt(t, "ARCH2VEC_RUNS_OTHER", 50), envInt(t, "ARCH2VEC_RUNS_OTHER", 50)}
-	dsets := bench.Datasets[:]
-	if s := os.Getenv("ARCH2VEC_DATASETS"); s != "" {
-		dsets = nil
-		for _, f := range strings.Split(s, ",") {
-			d, err := bench.ParseDataset(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			dsets = append(dsets, d)
-		}
-	}
+	dsets := envDatasets(t, bench.Datasets[:])
 	want := wantMethods()
 	reference := os.Getenv("ARCH2VEC_QUIRKS") != "0"
 	for _, ds := range dsets {
@@ -85,17 +78,8 @@ func TestPaperNB201(t *testing.T) {
 				methods = append(methods, m)
 			}
 		}
-		last := time.Now()
-		outs, err := Compare(ctx, methods, st, seedsFrom(t, runs[ds]), 2, NB201Valid200(tab.Rows, ds), nil,
-			func(m string, run, query int, best float64) {
-				if time.Since(last) > time.Minute {
-					last = time.Now()
-					t.Logf("%s %s: run %d query %d best %.4f", ds, m, run, query, best)
-				}
-			})
-		if err != nil {
-			t.Fatal(err)
-		}
+		outs := compareLogged(t, ds, methods, st, seedsFrom(t, runs[ds]), NB201Valid200(tab.Rows, ds))
+		outs = append(outs, supervisedOutcomes(t, ds, reference, tab.Rows, st, want)...)
 		var sb strings.Builder
 		WriteTable(&sb, fmt.Sprintf("NAS-Bench-201 %s, budget %.0f s, reference quirks %v, max test %.2f %%",
 			ds, NB201Budgets[ds], reference, 100*maxOf(st.Test)), outs, paperNB201[ds])
@@ -104,29 +88,47 @@ func TestPaperNB201(t *testing.T) {
 	}
 }
 
-// writeWelch prints Welch's test of bo and rl against random on the
-// sample of each outcome that sample returns.
+// writeWelch prints Welch's test, on the sample of each outcome that
+// sample returns, of bo and rl against random, of the supervised
+// baselines against random, and of arch2vec against the supervised
+// baselines.
 func writeWelch(w io.Writer, outs []Outcome, what string, sample func(Outcome) []float64) {
 	byName := map[string]Outcome{}
 	for _, o := range outs {
 		byName[o.Method] = o
 	}
-	r, ok := byName["random"]
-	if !ok {
-		return
-	}
-	for _, m := range []string{"bo", "rl"} {
-		a, ok := byName[m]
-		if !ok {
+	pairs := [][2]string{{"bo", "random"}, {"rl", "random"}, {SupervisedBO, "random"}, {SupervisedRL, "random"},
+		{"bo", SupervisedBO}, {"rl", SupervisedRL}}
+	for _, p := range pairs {
+		a, ok := byName[p[0]]
+		b, ok2 := byName[p[1]]
+		if !ok || !ok2 {
 			continue
 		}
-		wt, err := search.Welch(sample(a), sample(r))
+		wt, err := search.Welch(sample(a), sample(b))
 		if err != nil {
-			fmt.Fprintf(w, "  Welch %s vs random: %v\n", m, err)
+			fmt.Fprintf(w, "  Welch %s vs %s: %v\n", p[0], p[1], err)
 			continue
 		}
-		fmt.Fprintf(w, "  Welch %s vs random (final %s): t = %.3f, df = %.1f, p = %.3g\n", m, what, wt.T, wt.DF, wt.P)
+		fmt.Fprintf(w, "  Welch %s vs %s (final %s): t = %.3f, df = %.1f, p = %.3g\n", p[0], p[1], what, wt.T, wt.DF, wt.P)
 	}
+}
+
+// envDatasets returns the datasets listed in $ARCH2VEC_DATASETS, or def.
+func envDatasets(t *testing.T, def []bench.Dataset) []bench.Dataset {
+	s := os.Getenv("ARCH2VEC_DATASETS")
+	if s == "" {
+		return def
+	}
+	var dsets []bench.Dataset
+	for _, f := range strings.Split(s, ",") {
+		d, err := bench.ParseDataset(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dsets = append(dsets, d)
+	}
+	return dsets
 }
 
 // seedsFrom returns n run seeds starting at $ARCH2VEC_SEED0 (default 1).
@@ -140,11 +142,11 @@ func seedsFrom(t *testing.T, n int) []uint64 {
 }
 
 // wantMethods is the set of method names in $ARCH2VEC_METHODS, by default
-// all three.
+// bo, rl, random and the supervised baselines (NB201 only).
 func wantMethods() map[string]bool {
 	s := os.Getenv("ARCH2VEC_METHODS")
 	if s == "" {
-		s = "bo,rl,random"
+		s = "bo,rl,random," + SupervisedBO + "," + SupervisedRL
 	}
 	want := map[string]bool{}
 	for _, f := range strings.Split(s, ",") {
