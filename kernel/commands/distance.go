@@ -3,16 +3,21 @@ package commands
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 
 	"github.com/arch2vec/arch2vec/arch2vec/analysis"
 	"github.com/arch2vec/arch2vec/arch2vec/bench"
 	"github.com/arch2vec/arch2vec/arch2vec/cell"
 	"github.com/arch2vec/arch2vec/arch2vec/plot"
+	"github.com/arch2vec/arch2vec/arch2vec/supervised"
 	"github.com/arch2vec/arch2vec/kernel/display"
 	"github.com/arch2vec/arch2vec/kernel/magic"
+
+	"gonum.org/v1/gonum/stat"
 )
 
 // distanceCommand returns %distance.
@@ -23,12 +28,19 @@ func (w *Workspace) distanceCommand() *magic.Command {
 		Doc: "Draws --pairs random pairs of distinct loaded cells (with --seed) and compares the L2 " +
 			"distance of their embeddings with their exact graph edit distance, as in arch2vec's " +
 			"Figure 3: a good embedding places cells that differ by few edits close together. Draws " +
-			"the mean ± std of the L2 distance at each edit distance and returns the table (also as " +
-			"application/json) with the Pearson correlation. Needs %embed first.",
-		Example: "%distance --pairs 5000",
+			"a box plot of the L2 distance at each edit distance and returns the table (also as " +
+			"application/json) with the Spearman rank and Pearson correlations.\n\n" +
+			"--encoder arch2vec (the default) uses the embeddings of %embed. --encoder supervised " +
+			"uses the paper's supervised baseline instead: the same GIN, not pretrained, trained on " +
+			"the validation accuracies of --train random loaded cells as the supervised DNGO does at " +
+			"one BO iteration, then encoding every cell (the mean over nodes of its output).",
+		Example: "%distance --pairs 5000\n%distance --encoder supervised --train 1000",
 		Flags: []magic.Flag{
 			{Name: "pairs", Kind: magic.Int, Default: "2000", Help: "random cell pairs"},
-			{Name: "seed", Kind: magic.Int, Default: "1", Help: "seed of the pair draw"},
+			{Name: "seed", Kind: magic.Int, Default: "1", Help: "seed of the pair draw (and of the supervised training)"},
+			{Name: "encoder", Kind: magic.Enum, Values: []string{"arch2vec", "supervised"}, Default: "arch2vec",
+				Help: "the pretrained embeddings, or a GIN trained on accuracies"},
+			{Name: "train", Kind: magic.Int, Default: "500", Help: "--encoder supervised: cells with an accuracy to train on"},
 		},
 		Run: w.runDistance,
 	}
@@ -51,14 +63,25 @@ func (w *Workspace) runDistance(ctx context.Context, call *magic.Call) error {
 	if call.Int("seed") < 0 {
 		return call.Usagef("seed", "--seed must be ≥ 0")
 	}
-	if st.emb == nil || st.emb.cells != cs {
-		return fmt.Errorf("distance: no embeddings of the loaded cells: run %%embed first")
-	}
 	if cs.len() < 2 {
 		return fmt.Errorf("distance: %d cell loaded: need at least 2", cs.len())
 	}
+	var z []float32
+	dim := 0
+	switch call.String("encoder") {
+	case "supervised":
+		if z, dim, err = supervisedEmbeddings(ctx, call, cs); err != nil {
+			return err
+		}
+	default:
+		if st.emb == nil || st.emb.cells != cs {
+			return fmt.Errorf("distance: no embeddings of the loaded cells: run %%embed first")
+		}
+		z, dim = st.emb.z, st.emb.dim
+	}
 	rng := rand.New(rand.NewPCG(uint64(call.Int("seed")), 0xd157))
-	edits, dists := make([]int, pairs), make([]float64, pairs)
+	edits, dists := make([]float64, pairs), make([]float64, pairs)
+	byEdit := map[int][]float64{}
 	p := call.Progress(display.ProgressConfig{Delay: progressDelay, Label: "distance", Unit: "pair", Total: int64(pairs)})
 	_ = p.Start()
 	for k := range pairs {
@@ -74,40 +97,48 @@ func (w *Workspace) runDistance(ctx context.Context, call *magic.Call) error {
 		if j >= i {
 			j++
 		}
-		edits[k], dists[k] = cs.editDistance(i, j), st.emb.l2(i, j)
+		e := cs.editDistance(i, j)
+		edits[k], dists[k] = float64(e), l2(z, dim, i, j)
+		byEdit[e] = append(byEdit[e], dists[k])
 	}
 	_ = p.Set(int64(pairs))
 	_ = p.Finish(fmt.Sprintf("%d pairs", pairs))
-	groups, corr, err := analysis.GroupBy(edits, dists)
+	rho, err := analysis.Spearman(edits, dists)
 	if err != nil {
 		return fmt.Errorf("distance: %w", err)
 	}
-	band := plot.Band{Label: "L2 distance"}
+	pearson := stat.Correlation(edits, dists, nil)
+	var boxes []plot.BoxGroup
 	var rows [][]string
 	var js []map[string]any
-	for _, g := range groups {
-		band.X = append(band.X, float64(g.Key))
-		band.Mean = append(band.Mean, g.Mean)
-		band.Std = append(band.Std, g.Std)
-		rows = append(rows, []string{strconv.Itoa(g.Key), strconv.Itoa(g.N), fmt.Sprintf("%.4f", g.Mean), fmt.Sprintf("%.4f", g.Std)})
-		js = append(js, map[string]any{"edit_distance": g.Key, "pairs": g.N, "mean": g.Mean, "std": g.Std})
+	for _, e := range slices.Sorted(maps.Keys(byEdit)) {
+		v := byEdit[e]
+		boxes = append(boxes, plot.BoxGroup{Key: e, Values: v})
+		sorted := slices.Sorted(slices.Values(v))
+		med := stat.Quantile(0.5, stat.Empirical, sorted, nil)
+		mean, std := stat.PopMeanStdDev(v, nil)
+		rows = append(rows, []string{strconv.Itoa(e), strconv.Itoa(len(v)), fmt.Sprintf("%.4f", med),
+			fmt.Sprintf("%.4f", mean), fmt.Sprintf("%.4f", std)})
+		js = append(js, map[string]any{"edit_distance": e, "pairs": len(v), "median": med, "mean": mean, "std": std})
 	}
-	f, err := plot.Bands([]plot.Band{band}, plot.BandOptions{
-		Title:  fmt.Sprintf("embedding distance vs edit distance (%d %s pairs)", pairs, cs.space),
+	enc := call.String("encoder")
+	f, err := plot.Boxes(boxes, plot.BoxOptions{
+		Title:  fmt.Sprintf("%s embedding distance vs edit distance (%d %s pairs)", enc, pairs, cs.space),
 		XLabel: "graph edit distance", YLabel: "L2 distance of embeddings",
 	})
 	if err != nil {
 		return fmt.Errorf("distance: %w", err)
 	}
-	fig, err := figureBundle(f, fmt.Sprintf("<L2 distance against edit distance, %d pairs>", pairs))
+	fig, err := figureBundle(f, fmt.Sprintf("<box plots of the %s L2 distance per edit distance, %d pairs>", enc, pairs))
 	if err != nil {
 		return fmt.Errorf("distance: %w", err)
 	}
 	table := tablesBundle(titledTable{
-		title:  fmt.Sprintf("Pearson correlation %s", formatCorr(corr)),
-		header: []string{"edit distance", "pairs", "mean L2", "std L2"}, rows: rows,
+		title:  fmt.Sprintf("%s: Spearman rank correlation %s, Pearson %s", enc, formatCorr(rho), formatCorr(pearson)),
+		header: []string{"edit distance", "pairs", "median L2", "mean L2", "std L2"}, rows: rows,
 	})
-	b, err := withJSON(table, map[string]any{"pairs": pairs, "pearson": num(corr), "groups": js})
+	b, err := withJSON(table, map[string]any{"encoder": enc, "pairs": pairs, "spearman": num(rho),
+		"pearson": num(pearson), "groups": js})
 	if err != nil {
 		return fmt.Errorf("distance: %w", err)
 	}
@@ -116,6 +147,49 @@ func (w *Workspace) runDistance(ctx context.Context, call *magic.Call) error {
 	}
 	call.Result(b)
 	return nil
+}
+
+// supervisedEmbeddings trains the supervised baseline's GIN on the
+// validation accuracies of --train random loaded cells and encodes every
+// loaded cell with it.
+func supervisedEmbeddings(ctx context.Context, call *magic.Call, cs *cellSet) ([]float32, int, error) {
+	n := call.Int("train")
+	var known []int
+	for i, v := range cs.valid {
+		if !math.IsNaN(v) {
+			known = append(known, i)
+		}
+	}
+	switch {
+	case n < 2:
+		return nil, 0, call.Usagef("train", "--train must be ≥ 2")
+	case len(known) < 2:
+		return nil, 0, fmt.Errorf("distance: --encoder supervised trains on accuracies, but %d loaded cells have one", len(known))
+	}
+	rng := rand.New(rand.NewPCG(uint64(call.Int("seed")), 0x5e9))
+	rng.Shuffle(len(known), func(i, j int) { known[i], known[j] = known[j], known[i] })
+	train := known[:min(n, len(known))]
+	y := make([]float64, len(train))
+	for k, i := range train {
+		y[k] = cs.valid[i]
+	}
+	data, err := cs.encoded()
+	if err != nil {
+		return nil, 0, fmt.Errorf("distance: %w", err)
+	}
+	const dim = 16 // the reference width, supervised.Config's default
+	z := make([]float32, cs.len()*dim)
+	p := call.Progress(display.ProgressConfig{Delay: progressDelay, Label: fmt.Sprintf("training the supervised GIN on %d cells", len(train))})
+	_ = p.Start()
+	if err := (supervised.Config{}).Embed(ctx, data, train, y, rng, z); err != nil {
+		_ = p.Finish("stopped")
+		if ctx.Err() != nil {
+			return nil, 0, interrupted("distance", err, "")
+		}
+		return nil, 0, fmt.Errorf("distance: %w", err)
+	}
+	_ = p.Finish("done")
+	return z, dim, nil
 }
 
 // formatCorr formats a correlation, "undefined" for NaN.
@@ -134,9 +208,10 @@ func (s *cellSet) editDistance(i, j int) int {
 	return cell.EditDistance101(s.c101[i], s.c101[j])
 }
 
-// l2 returns the Euclidean distance between the embeddings of cells i, j.
-func (e *embedding) l2(i, j int) float64 {
-	a, b := e.z[i*e.dim:(i+1)*e.dim], e.z[j*e.dim:(j+1)*e.dim]
+// l2 returns the Euclidean distance between rows i and j of the n×dim
+// embeddings z.
+func l2(z []float32, dim, i, j int) float64 {
+	a, b := z[i*dim:(i+1)*dim], z[j*dim:(j+1)*dim]
 	s := 0.0
 	for k := range a {
 		d := float64(a[k] - b[k])

@@ -9,7 +9,9 @@ import (
 	"github.com/arch2vec/arch2vec/arch2vec/bench"
 	"github.com/arch2vec/arch2vec/arch2vec/cell"
 	"github.com/arch2vec/arch2vec/arch2vec/experiment"
+	"github.com/arch2vec/arch2vec/arch2vec/model"
 	"github.com/arch2vec/arch2vec/arch2vec/search"
+	"github.com/arch2vec/arch2vec/arch2vec/supervised"
 	"github.com/arch2vec/arch2vec/kernel/display"
 	"github.com/arch2vec/arch2vec/kernel/magic"
 )
@@ -35,6 +37,11 @@ func (w *Workspace) searchCommand() *magic.Command {
 			"200-epoch) validation accuracy. The table reports the incumbents' loaded validation and " +
 			"test accuracies; where test accuracies are unknown (the NAS-Bench-101 subset) the " +
 			"validation accuracy is reported in their place.\n\n" +
+			"--encoder supervised runs the paper's supervised baselines instead (sup-rl, sup-bo): the " +
+			"same GIN, not pretrained, trained end-to-end from the queried accuracies — by DNGO's " +
+			"regression at every BO iteration, by the policy gradient in REINFORCE — so no %embed is " +
+			"needed. A supervised BO run costs far more (about 30 CPU-seconds on NAS-Bench-201 at the " +
+			"paper's budget: a GIN is trained at every iteration).\n\n" +
 			"--dataset searches NAS-Bench-201 cells with another dataset's accuracies and costs, keeping " +
 			"the embeddings (the cells are the same).\n\n" +
 			"Draws the regret (best reward − incumbent's reward, in percent), mean ± std over the runs, " +
@@ -49,6 +56,8 @@ func (w *Workspace) searchCommand() *magic.Command {
 			{Name: "queries", Kind: magic.Int, Default: "100", Help: "queries per run"},
 			{Name: "budget", Kind: magic.Float, Default: "0", Help: "simulated seconds per run (0: no limit)"},
 			{Name: "seed", Kind: magic.Int, Default: "1", Help: "seed of the first run"},
+			{Name: "encoder", Kind: magic.Enum, Values: []string{"arch2vec", "supervised"}, Default: "arch2vec",
+				Help: "rl and bo: search the pretrained embeddings, or train the GIN end-to-end (the paper's baseline)"},
 			{Name: "dataset", Kind: magic.Enum, Values: datasetNames, Help: "NB201 dataset of the accuracies (default: the loaded one)"},
 			{Name: "reward", Kind: magic.Enum, Values: searchRewards, Default: "paper",
 				Help: "what the search maximises: the paper's reward, or the loaded validation accuracy"},
@@ -92,13 +101,27 @@ func (w *Workspace) runSearch(ctx context.Context, call *magic.Call) error {
 	case call.Int("seed") < 0:
 		return call.Usagef("seed", "--seed must be ≥ 0")
 	}
+	sup := call.String("encoder") == "supervised"
+	if sup && name == "random" {
+		return call.Usagef("encoder", "--encoder chooses the encoder of rl and bo; random search has none")
+	}
 	acc, err := searchAccuracies(call, cs)
 	if err != nil {
 		return err
 	}
-	table, err := searchTable(acc, st.emb, name != "random", budget > 0)
+	table, err := searchTable(acc, st.emb, name != "random" && !sup, budget > 0)
 	if err != nil {
 		return err
+	}
+	var data *model.Dataset // the cells the supervised GIN reads
+	if sup {
+		if data, err = cs.encoded(); err != nil {
+			return fmt.Errorf("search: %w", err)
+		}
+		// The supervised encoder supplies its own 16-d encodings (the
+		// reference width, supervised.Config's default).
+		const lat = 16
+		table.Dim, table.Emb = lat, make([]float32, lat*cs.len())
 	}
 	reward, rewardName, err := searchReward(acc, call.String("reward"))
 	if err != nil {
@@ -120,9 +143,11 @@ func (w *Workspace) runSearch(ctx context.Context, call *magic.Call) error {
 			}
 		}
 	}
-	todo := []string{name}
+	b := search.Budget{Seconds: set.Budget, Queries: set.Queries}
+	method := searchMethod(name, cs.space, b, data)
+	todo := []search.Method{method}
 	if _, ok := all["random"]; !ok && name != "random" {
-		todo = append(todo, "random")
+		todo = append(todo, searchMethod("random", cs.space, b, nil))
 	}
 	seeds := make([]uint64, runs)
 	for i := range seeds {
@@ -133,13 +158,14 @@ func (w *Workspace) runSearch(ctx context.Context, call *magic.Call) error {
 		if err != nil {
 			return err
 		}
-		all[m] = mr
+		all[m.Name()] = mr
 	}
+	key := method.Name()
 	fig, err := regretFigure(acc, set, all)
 	if err != nil {
 		return fmt.Errorf("search: %w", err)
 	}
-	b, err := searchTableBundle(set, all)
+	tab, err := searchTableBundle(set, all)
 	if err != nil {
 		return fmt.Errorf("search: %w", err)
 	}
@@ -147,19 +173,19 @@ func (w *Workspace) runSearch(ctx context.Context, call *magic.Call) error {
 	if err := call.Display(fig); err != nil {
 		return err
 	}
-	if best, ok := bestIncumbent(all[name].traces, table); ok {
-		if err := call.Display(bestCellBundle(acc, name, best)); err != nil {
+	if best, ok := bestIncumbent(all[key].traces, table); ok {
+		if err := call.Display(bestCellBundle(acc, key, best)); err != nil {
 			return err
 		}
 	}
-	call.Result(b)
+	call.Result(tab)
 	return nil
 }
 
 // runMethod runs one search method over seeds with a progress bar.
-func runMethod(ctx context.Context, call *magic.Call, name string, acc *searchAcc, table *search.Table,
+func runMethod(ctx context.Context, call *magic.Call, method search.Method, acc *searchAcc, table *search.Table,
 	set searchSetting, seeds []uint64) (methodRun, error) {
-	method := searchMethod(name, acc.cells.space, search.Budget{Seconds: set.Budget, Queries: set.Queries})
+	name := method.Name()
 	runs := len(seeds)
 	// A run queries each cell at most once, so it ends after at most
 	// len(cells) queries whatever --queries says. Under a time budget the
@@ -342,19 +368,31 @@ func searchReward(a *searchAcc, kind string) ([]float64, string, error) {
 }
 
 // searchMethod returns the method name with arch2vec's settings for space.
-func searchMethod(name string, space bench.Space, b search.Budget) search.Method {
+// With cells (not nil) rl and bo are the supervised baselines, named
+// "sup-rl" and "sup-bo": the GIN reading cells is trained end-to-end by
+// the search instead of the pretrained embeddings being searched.
+func searchMethod(name string, space bench.Space, b search.Budget, cells *model.Dataset) search.Method {
 	nb201 := space == bench.Space201
+	sup := supervised.Config{}
 	switch name {
 	case "rl":
 		m := search.Reinforce{Budget: b}
 		if nb201 {
 			m.Baseline = 0.4
 		}
+		if cells != nil {
+			m.NewEncoder = sup.Encoder(cells)
+			return experiment.Named("sup-rl", m)
+		}
 		return m
 	case "bo":
 		m := search.BO{Budget: b}
 		if nb201 {
 			m.TopK, m.Target = 1, 1.0
+		}
+		if cells != nil {
+			m.NewSurrogate = sup.Surrogate(cells)
+			return experiment.Named("sup-bo", m)
 		}
 		return m
 	}

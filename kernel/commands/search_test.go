@@ -103,3 +103,30 @@ func TestSearchDatasetAndTime(t *testing.T) {
 	}
 	s.fail("%search random --dataset mnist", "--dataset")
 }
+
+// TestSearchSupervised checks --encoder supervised: the paper's baselines
+// run without %embed, under their own names, beside random search.
+func TestSearchSupervised(t *testing.T) {
+	s := newSession(t)
+	s.run("%load_cells nasbench201 --limit 300")
+	v, _ := s.run("%search bo --encoder supervised --runs 1 --queries 20")
+	j := jsonOf(t, v)
+	for _, m := range []string{"sup-bo", "random"} {
+		r, ok := j[m].(map[string]any)
+		if !ok || r["runs"] != 1.0 {
+			t.Errorf("%s: %v, want one run", m, j[m])
+		}
+	}
+	v, _ = s.run("%search rl --encoder supervised --runs 2 --queries 20")
+	j = jsonOf(t, v)
+	if r, ok := j["sup-rl"].(map[string]any); !ok || r["runs"] != 2.0 || j["sup-bo"] == nil {
+		t.Errorf("after sup-rl: %v, want sup-rl (2 runs) beside sup-bo", j)
+	}
+	for _, tr := range s.ws.snapshot().search.runs["sup-rl"].traces {
+		if tr.Method != "sup-rl" || len(tr.Queries) != 20 {
+			t.Errorf("trace %s with %d queries, want sup-rl with 20", tr.Method, len(tr.Queries))
+		}
+	}
+	s.fail("%search random --encoder supervised", "--encoder")
+	s.fail("%search bo --encoder best", "--encoder")
+}
