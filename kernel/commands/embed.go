@@ -24,8 +24,8 @@ func (w *Workspace) embedCommand() *magic.Command {
 			"defaults: perplexity 30, 1000 iterations, PCA start), as the paper's figure 4. Either map " +
 			"is drawn three ways, with coordinates scaled to [−1, 1]: each cell coloured by its --color " +
 			"accuracy (grey when unknown), the density of cells (a 51×51 histogram) and the mean " +
-			"accuracy per bin (colour range: the paper's 82–92 % on NAS-Bench-101, the 5th to 95th " +
-			"percentile otherwise). --sample draws at most N cells, chosen at random with --seed " +
+			"accuracy per bin (colour range: the 5th to 95th percentile of the accuracies shown; the " +
+			"paper fixes 82–92 % for the test accuracies of all NAS-Bench-101 cells). --sample draws at most N cells, chosen at random with --seed " +
 			"(default: 3,000 for pca, 10,000 for tsne, as the paper). " +
 			"Returns a summary table with the explained variance (also as application/json).",
 		Example: "%embed\n%embed --plot tsne --color test\n%embed --plot none",
