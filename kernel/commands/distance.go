@@ -66,11 +66,12 @@ func (w *Workspace) runDistance(ctx context.Context, call *magic.Call) error {
 	if cs.len() < 2 {
 		return fmt.Errorf("distance: %d cell loaded: need at least 2", cs.len())
 	}
+	pairs = w.capped(call, "pairs", pairs, 0, func(q *Quick) int { return q.Pairs })
 	var z []float32
 	dim := 0
 	switch call.String("encoder") {
 	case "supervised":
-		if z, dim, err = supervisedEmbeddings(ctx, call, cs); err != nil {
+		if z, dim, err = w.supervisedEmbeddings(ctx, call, cs); err != nil {
 			return err
 		}
 	default:
@@ -152,7 +153,7 @@ func (w *Workspace) runDistance(ctx context.Context, call *magic.Call) error {
 // supervisedEmbeddings trains the supervised baseline's GIN on the
 // validation accuracies of --train random loaded cells and encodes every
 // loaded cell with it.
-func supervisedEmbeddings(ctx context.Context, call *magic.Call, cs *cellSet) ([]float32, int, error) {
+func (w *Workspace) supervisedEmbeddings(ctx context.Context, call *magic.Call, cs *cellSet) ([]float32, int, error) {
 	n := call.Int("train")
 	var known []int
 	for i, v := range cs.valid {
@@ -166,6 +167,7 @@ func supervisedEmbeddings(ctx context.Context, call *magic.Call, cs *cellSet) ([
 	case len(known) < 2:
 		return nil, 0, fmt.Errorf("distance: --encoder supervised trains on accuracies, but %d loaded cells have one", len(known))
 	}
+	n = w.capped(call, "training cells", n, 0, func(q *Quick) int { return q.Train })
 	rng := rand.New(rand.NewPCG(uint64(call.Int("seed")), 0x5e9))
 	rng.Shuffle(len(known), func(i, j int) { known[i], known[j] = known[j], known[i] })
 	train := known[:min(n, len(known))]

@@ -50,6 +50,9 @@ func (w *Workspace) runEmbed(ctx context.Context, call *magic.Call) error {
 	case sample == 0:
 		sample = 3000
 	}
+	if call.String("plot") != "none" {
+		sample = w.capped(call, "cells on the map", sample, 0, func(q *Quick) int { return q.Sample })
+	}
 	if call.Int("seed") < 0 {
 		return call.Usagef("seed", "--seed must be ≥ 0")
 	}

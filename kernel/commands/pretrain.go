@@ -101,6 +101,10 @@ func (w *Workspace) runPretrain(ctx context.Context, call *magic.Call) error {
 	if err != nil {
 		return fmt.Errorf("pretrain: %w", err)
 	}
+	cfg.Epochs = w.capped(call, "epochs", cfg.Epochs, cfg.Resolved().Epochs, func(q *Quick) int { return q.Epochs })
+	if cfg.ValiditySamples > 0 {
+		cfg.ValiditySamples = w.capped(call, "validity samples", cfg.ValiditySamples, 0, func(q *Quick) int { return q.Validity })
+	}
 	epochs := cfg.Resolved().Epochs
 	p := call.Progress(display.ProgressConfig{Label: "pretrain", Unit: "batch"})
 	_ = p.Start()

@@ -131,6 +131,8 @@ func (w *Workspace) runSearch(ctx context.Context, call *magic.Call) error {
 	if budget > 0 && !call.IsSet("queries") {
 		queries = 0 // a time budget alone: no query limit
 	}
+	runs = w.capped(call, "runs", runs, 0, func(q *Quick) int { return q.Runs })
+	queries = w.capped(call, "queries per run", queries, -1, func(q *Quick) int { return q.Queries })
 	set := searchSetting{Reward: rewardName, Dataset: acc.dataset, Budget: budget, Queries: queries}
 	// Keep the earlier methods' results when they searched the same cells
 	// in a comparable setting; random search runs beside every other

@@ -25,6 +25,8 @@ type Workspace struct {
 	// full101 caches the NB101 enumeration joined with the embedded
 	// subset: it is deterministic and takes seconds.
 	full101 *cellSet
+	// quick caps the commands' work (SetQuick); nil for none.
+	quick *Quick
 }
 
 // Register adds the arch2vec commands to mux and returns the new, empty

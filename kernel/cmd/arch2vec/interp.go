@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+
 	"github.com/arch2vec/arch2vec/kernel"
 	"github.com/arch2vec/arch2vec/kernel/commands"
 	"github.com/arch2vec/arch2vec/kernel/magic"
@@ -9,11 +11,15 @@ import (
 // newInterpreter builds the interpreter every front end serves — the
 // Jupyter kernel and "arch2vec run" alike — so that a command behaves the
 // same everywhere. The arch2vec commands (kernel/commands) are registered
-// here.
-func newInterpreter() kernel.Interpreter {
+// here, with the caps of ARCH2VEC_QUICK=1 when it is set.
+func newInterpreter() (kernel.Interpreter, error) {
+	q, err := commands.QuickFromEnv(os.Getenv(commands.QuickEnv))
+	if err != nil {
+		return nil, err
+	}
 	mux := magic.NewMux(kernelInfo())
-	commands.Register(mux)
-	return mux
+	commands.Register(mux).SetQuick(q)
+	return mux, nil
 }
 
 // kernelInfo describes the arch2vec language for kernel_info_reply and

@@ -53,11 +53,15 @@ func runKernel(ctx context.Context, args []string, _, stderr io.Writer) error {
 	}
 	// The sockets outlive ctx (cancelled by SIGTERM) so that Close can
 	// flush the last IOPub messages.
+	interp, err := newInterpreter()
+	if err != nil {
+		return err
+	}
 	tr, err := zmqtransport.Listen(context.WithoutCancel(ctx), info, zmqtransport.Options{Logger: logger})
 	if err != nil {
 		return err
 	}
-	k := kernel.New(newInterpreter(), tr, kernel.Options{Logger: logger})
+	k := kernel.New(interp, tr, kernel.Options{Logger: logger})
 	bound := tr.ConnectionInfo()
 	logger.Info("arch2vec kernel: serving", "version", buildVersion(), "session", k.Session(),
 		"transport", bound.Transport, "ip", bound.IP, "shell", bound.ShellPort, "iopub", bound.IOPubPort)

@@ -94,7 +94,10 @@ func runNotebook(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		}
 	}()
 
-	interp := newInterpreter()
+	interp, err := newInterpreter()
+	if err != nil {
+		return err
+	}
 	if c, ok := interp.(io.Closer); ok {
 		defer c.Close()
 	}
