@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"github.com/arch2vec/arch2vec/arch2vec/internal/gradcheck"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -101,23 +102,7 @@ func TestGradFullLoss(t *testing.T) {
 				}
 				for _, j := range idx {
 					ana := float64(grads[i][j])
-					ok, d, num := false, math.Inf(1), 0.0
-					for _, h := range []float32{1e-2, 1e-3} {
-						v := p.Data[j]
-						p.Data[j] = v + h
-						fp := loss()
-						p.Data[j] = v - h
-						fm := loss()
-						p.Data[j] = v
-						n := (fp - fm) / (float64(v+h) - float64(v-h))
-						if e := math.Abs(n - ana); e < d {
-							d, num = e, n
-						}
-						if d <= 5e-2*math.Abs(num)+2e-5 {
-							ok = true
-							break
-						}
-					}
+					ok, d, num := gradcheck.Entry(p, j, ana, loss, 1e-2, 1e-3)
 					worst = math.Max(worst, d/(math.Abs(num)+1e-3))
 					checks++
 					if !ok {

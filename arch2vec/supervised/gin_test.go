@@ -3,6 +3,7 @@ package supervised
 import (
 	"context"
 	"fmt"
+	"github.com/arch2vec/arch2vec/arch2vec/internal/gradcheck"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -127,23 +128,7 @@ func checkGrad(t *testing.T, params []*nn.Param, grads [][]float32, loss func() 
 		idx := []int{0, len(p.Data) - 1, rng.IntN(len(p.Data)), rng.IntN(len(p.Data))}
 		for _, j := range idx {
 			ana := float64(grads[i][j])
-			ok, best, num := false, math.Inf(1), 0.0
-			for _, h := range []float32{1e-2, 1e-3, 1e-4} {
-				v := p.Data[j]
-				p.Data[j] = v + h
-				fp := loss()
-				p.Data[j] = v - h
-				fm := loss()
-				p.Data[j] = v
-				n := (fp - fm) / (float64(v+h) - float64(v-h))
-				if e := math.Abs(n - ana); e < best {
-					best, num = e, n
-				}
-				if best <= 5e-2*math.Abs(num)+2e-5 {
-					ok = true
-					break
-				}
-			}
+			ok, _, num := gradcheck.Entry(p, j, ana, loss, 1e-2, 1e-3, 1e-4)
 			checks++
 			if !ok {
 				failed++
