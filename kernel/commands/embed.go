@@ -26,7 +26,8 @@ func (w *Workspace) embedCommand() *magic.Command {
 			"accuracy (grey when unknown), the density of cells (a 51×51 histogram) and the mean " +
 			"accuracy per bin (colour range: the 5th to 95th percentile of the accuracies shown; the " +
 			"paper fixes 82–92 % for the test accuracies of all NAS-Bench-101 cells). --sample draws at most N cells, chosen at random with --seed " +
-			"(default: 3,000 for pca, 10,000 for tsne, as the paper). " +
+			"(default: 3,000 for pca, 10,000 for tsne, as the paper); the accuracy scatter draws at most " +
+			"3,000 of them, the binned maps all. " +
 			"Returns a summary table with the explained variance (also as application/json).",
 		Example: "%embed\n%embed --plot tsne --color test\n%embed --plot none",
 		Flags: []magic.Flag{

@@ -76,8 +76,19 @@ func embeddingMaps(ctx context.Context, call *magic.Call, e *embedding, kind, co
 	info["accuracy_range"] = []float64{lo, hi}
 	what := fmt.Sprintf("arch2vec embeddings of %s cells (%s, %d of %d)", e.cells.space, method, len(idx), n)
 	xl, yl := method+" 1 (scaled)", method+" 2 (scaled)"
-	scatter, err := plot.Scatter(xs, ys, v, plot.ScatterOptions{
-		Title: what, XLabel: xl, YLabel: yl, ValueLabel: color + " accuracy (%)",
+	// The scatter draws at most maxScatter of the points (its SVG grows by
+	// ~100 bytes a point); the binned maps use them all.
+	sx, sy, sv, title := xs, ys, v, what
+	if len(xs) > maxScatter {
+		keep := sampleIndex(len(xs), maxScatter, seed+1)
+		sx, sy, sv = make([]float64, len(keep)), make([]float64, len(keep)), make([]float64, len(keep))
+		for k, i := range keep {
+			sx[k], sy[k], sv[k] = xs[i], ys[i], v[i]
+		}
+		title = fmt.Sprintf("%s; %d drawn", what, len(keep))
+	}
+	scatter, err := plot.Scatter(sx, sy, sv, plot.ScatterOptions{
+		Title: title, XLabel: xl, YLabel: yl, ValueLabel: color + " accuracy (%)",
 	})
 	if err != nil {
 		return nil, nil, err
@@ -112,6 +123,9 @@ func embeddingMaps(ctx context.Context, call *magic.Call, e *embedding, kind, co
 	}
 	return figs, info, nil
 }
+
+// maxScatter bounds the points of an accuracy scatter.
+const maxScatter = 3000
 
 // sampleIndex returns at most sample positions of n, drawn with seed and
 // kept in order.
