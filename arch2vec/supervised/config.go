@@ -28,6 +28,11 @@ type Config struct {
 	// Quirks reproduces reference behaviours that the package corrects by
 	// default; see [Quirks].
 	Quirks Quirks
+
+	// OnEpoch, if not nil, is called after every training epoch of the
+	// surrogate network ([Config.Surrogate], [Config.Embed]) with the
+	// epochs done and their number, for progress displays.
+	OnEpoch func(done, total int)
 }
 
 // Quirks selects behaviours of arch2vec's supervised scripts that this

@@ -125,6 +125,9 @@ func (s *dngo) train(ctx context.Context, cells []int, y []float64, rng *rand.Ra
 			s.step(batch, y, bs)
 			opt.Step(params)
 		}
+		if s.cfg.OnEpoch != nil {
+			s.cfg.OnEpoch(e+1, s.cfg.Epochs)
+		}
 	}
 	return nil
 }

@@ -181,9 +181,14 @@ func (w *Workspace) supervisedEmbeddings(ctx context.Context, call *magic.Call, 
 	}
 	const dim = 16 // the reference width, supervised.Config's default
 	z := make([]float32, cs.len()*dim)
-	p := call.Progress(display.ProgressConfig{Delay: progressDelay, Label: fmt.Sprintf("training the supervised GIN on %d cells", len(train))})
+	p := call.Progress(display.ProgressConfig{Delay: progressDelay, Unit: "epoch",
+		Label: fmt.Sprintf("training the supervised GIN on %d cells", len(train))})
 	_ = p.Start()
-	if err := (supervised.Config{}).Embed(ctx, data, train, y, rng, z); err != nil {
+	cfg := supervised.Config{OnEpoch: func(done, total int) {
+		_ = p.SetTotal(int64(total))
+		_ = p.Set(int64(done))
+	}}
+	if err := cfg.Embed(ctx, data, train, y, rng, z); err != nil {
 		_ = p.Finish("stopped")
 		if ctx.Err() != nil {
 			return nil, 0, interrupted("distance", err, "")
