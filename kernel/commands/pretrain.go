@@ -209,23 +209,40 @@ func historyJSON(res *model.Result) map[string]any {
 	return map[string]any{"config": res.Config, "epochs": epochs, "params": res.Model.NumParams()}
 }
 
+// maxCurvePoints bounds the points of the per-batch loss curve.
+const maxCurvePoints = 2000
+
 // lossFigure draws the per-batch losses and the per-epoch means.
 func lossFigure(tr *trained) (wire.MIMEBundle, error) {
 	h := tr.result.History
 	if len(h) == 0 || len(tr.batches) == 0 {
 		return wire.MIMEBundle{}, errors.New("no epoch completed")
 	}
+	// At most maxCurvePoints points: each the mean of a run of
+	// consecutive batches (NB101 has 95,320 batches; their SVG would be
+	// over a megabyte).
 	per := float64(len(tr.batches)) / float64(len(h))
-	bx := make([]float64, len(tr.batches))
-	for i := range bx {
-		bx[i] = float64(i+1) / per
+	step := (len(tr.batches) + maxCurvePoints - 1) / maxCurvePoints
+	var bx, by []float64
+	for lo := 0; lo < len(tr.batches); lo += step {
+		hi := min(lo+step, len(tr.batches))
+		s := 0.0
+		for _, v := range tr.batches[lo:hi] {
+			s += v
+		}
+		bx = append(bx, float64(hi)/per)
+		by = append(by, s/float64(hi-lo))
+	}
+	label := "batch"
+	if step > 1 {
+		label = fmt.Sprintf("mean of %d batches", step)
 	}
 	ex, ey := make([]float64, len(h)), make([]float64, len(h))
 	for i, e := range h {
 		ex[i], ey[i] = float64(e.Epoch+1), e.Loss
 	}
 	f, err := plot.LossCurve(fmt.Sprintf("arch2vec pretraining on %d %s cells", tr.cells.len(), tr.space),
-		plot.Series{Label: "batch", X: bx, Y: tr.batches},
+		plot.Series{Label: label, X: bx, Y: by},
 		plot.Series{Label: "epoch mean", X: ex, Y: ey, Points: true})
 	if err != nil {
 		return wire.MIMEBundle{}, err
